@@ -1,0 +1,1 @@
+"""bereikbaar: a human-first omnichannel customer-contact platform."""

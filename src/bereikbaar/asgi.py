@@ -1,0 +1,30 @@
+"""ASGI entry: HTTP (with the inbound fast path) and the agents' WebSockets in one process."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bereikbaar.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_http = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from bereikbaar.api import fastpath  # noqa: E402
+from bereikbaar.inbox.routing import websocket_urlpatterns  # noqa: E402
+
+
+async def http(scope, receive, send):
+    if fastpath.matches(scope):
+        return await fastpath.app(scope, receive, send)
+    return await django_http(scope, receive, send)
+
+
+application = ProtocolTypeRouter(
+    {
+        "http": http,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,1 @@
+"""Who a customer is: contacts and their identities on every channel."""

@@ -1,0 +1,1 @@
+"""The case: a conversation with its messages across every channel, and their attachments."""

@@ -1,0 +1,143 @@
+"""Conversation (the case), Message (one contact moment on one channel), Attachment."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bereikbaar.contacts.models import Contact
+
+CHANNELS = [
+    ("phone", _("telefoon")),
+    ("email", _("e-mail")),
+    ("whatsapp", "WhatsApp"),
+    ("sms", "SMS"),
+    ("webchat", _("chat")),
+    ("api", "API"),
+]
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PENDING = "pending", _("wacht op klant")
+        SNOOZED = "snoozed", _("gesnoozed")
+        RESOLVED = "resolved", _("opgelost")
+
+    class Priority(models.IntegerChoices):
+        LOW = 0, _("laag")
+        NORMAL = 1, _("normaal")
+        HIGH = 2, _("hoog")
+        URGENT = 3, _("urgent")
+
+    ACTIVE = (Status.OPEN, Status.PENDING, Status.SNOOZED)
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    subject = models.CharField(_("onderwerp"), max_length=300, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    priority = models.SmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    # Named by string so this floor never imports routing, which sits above it.
+    team = models.ForeignKey(
+        "routing.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_inbound_channel = models.CharField(max_length=16, choices=CHANNELS, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["contact", "status"]),
+            models.Index(fields=["team", "status", "-last_message_at"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return f"/conversations/{self.pk}/"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("binnenkomend")
+        OUTBOUND = "outbound", _("uitgaand")
+        NOTE = "note", _("interne notitie")
+
+    class Delivery(models.TextChoices):
+        RECEIVED = "received", _("ontvangen")
+        QUEUED = "queued", _("in de wachtrij")
+        SENT = "sent", _("verzonden")
+        DELIVERED = "delivered", _("afgeleverd")
+        READ = "read", _("gelezen")
+        FAILED = "failed", _("mislukt")
+        NONE = "none", "—"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    channel = models.CharField(max_length=16, choices=CHANNELS)
+    # The provider's own id (Message-ID, wamid, SID, external_id): one message per id per channel.
+    provider_id = models.CharField(max_length=255, null=True, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True, help_text="sanitised with nh3 before it is stored")
+    delivery_status = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.NONE
+    )
+    delivery_error = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"],
+                condition=models.Q(provider_id__isnull=False),
+                name="message_unique_provider_id",
+            )
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.channel} #{self.pk}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.message.conversation_id}/{instance.message_id}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to=attachment_path)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CannedResponse(models.Model):
+    """A reusable answer an agent inserts with a shortcut."""
+
+    shortcut = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"/{self.shortcut}"

@@ -1,0 +1,1 @@
+"""The demo organisation and the customer simulator (bereikbaar demo)."""

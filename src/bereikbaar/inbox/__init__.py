@@ -1,0 +1,1 @@
+"""The agent inbox: views, templates and the WebSocket consumer."""

@@ -1,0 +1,1 @@
+"""Who answers: teams, agents with their languages, capacity and presence, and assignment."""

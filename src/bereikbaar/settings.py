@@ -1,0 +1,154 @@
+"""Django settings: SQLite (WAL) under BEREIKBAAR_DATA_DIR by default, PostgreSQL by DATABASE_URL."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from bereikbaar.env import data_dir, env_bool, env_int, env_str, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("BEREIKBAAR_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env_str("BEREIKBAAR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in env_str("BEREIKBAAR_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "bereikbaar.contacts",
+    "bereikbaar.conversations",
+    "bereikbaar.routing",
+    "bereikbaar.intake",
+    "bereikbaar.delivery",
+    "bereikbaar.channels.api",
+    "bereikbaar.inbox",
+    "bereikbaar.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "bereikbaar.urls"
+ASGI_APPLICATION = "bereikbaar.asgi.application"
+WSGI_APPLICATION = "bereikbaar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+SQLITE_PATH = DATA_DIR / "bereikbaar.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=600
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while the one writer commits; IMMEDIATE takes the write lock
+        # at BEGIN so two writers queue instead of failing mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    # Under ASGI each request runs on a fresh thread, so CONN_MAX_AGE reuses nothing: pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20}
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "outbound"],
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "media"},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request bodies above this are refused with 413 before anything is stored.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+BEREIKBAAR_MAX_ATTACHMENT_BYTES = env_int("BEREIKBAAR_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
+BEREIKBAAR_SMTP_PORT = env_int("BEREIKBAAR_SMTP_PORT", 2525)
+# Where the API channel posts agent replies (the customer's system); empty = nowhere yet.
+BEREIKBAAR_API_CALLBACK_URL = env_str("BEREIKBAAR_API_CALLBACK_URL")
+# The in-process intake worker: started by `bereikbaar serve`, off in tests (they drain it).
+BEREIKBAAR_INTAKE_BATCH = env_int("BEREIKBAAR_INTAKE_BATCH", 100)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("BEREIKBAAR_LOG_LEVEL", "INFO")},
+    "loggers": {"django_tasks_db": {"level": "WARNING"}},
+}
+BEREIKBAAR_API_CALLBACK_SECRET = env_str("BEREIKBAAR_API_CALLBACK_SECRET")

@@ -1,0 +1,73 @@
+"""A tiny named cast (Healthchecks style): teams Service and Billing, agents anna and bram,
+admin alice; plus helpers to post inbound messages and drain the intake queue synchronously."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bereikbaar.api.models import ApiToken
+from bereikbaar.intake.worker import drain
+from bereikbaar.routing.models import AgentProfile, Team
+
+User = get_user_model()
+
+
+@pytest.fixture
+def service(db) -> Team:
+    return Team.objects.create(name="Service", slug="service", is_default=True)
+
+
+@pytest.fixture
+def billing(db) -> Team:
+    return Team.objects.create(name="Billing", slug="billing")
+
+
+def make_agent(username: str, *teams: Team, presence: str = "online", limit: int = 8):
+    user = User.objects.create_user(username=username, password="geheim-wachtwoord")
+    profile = AgentProfile.objects.create(user=user, presence=presence, max_concurrent=limit)
+    profile.teams.set(teams)
+    return user
+
+
+@pytest.fixture
+def anna(service):
+    return make_agent("anna", service)
+
+
+@pytest.fixture
+def bram(billing):
+    return make_agent("bram", billing)
+
+
+@pytest.fixture
+def alice(db):
+    return User.objects.create_superuser("alice", "alice@example.nl", "geheim-wachtwoord")
+
+
+@pytest.fixture
+def token(alice) -> str:
+    return ApiToken.issue(alice)
+
+
+@pytest.fixture
+def post_inbound(client, token):
+    """POST /api/v1/inbound as the API channel would, returning the response."""
+
+    def post(external_id: str, text: str = "Hallo", **sender):
+        sender = sender or {"email": "klant@example.nl", "name": "Karin Klant"}
+        body = {"external_id": external_id, "from": sender, "text": text}
+        return client.post(
+            "/api/v1/inbound",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    return post
+
+
+@pytest.fixture
+def run_intake(db):
+    """Consume the intake queue synchronously, as the in-process worker would."""
+    return drain
