@@ -55,8 +55,11 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     user = get_user_model().objects.filter(username=args.username).first()
     if user is None:
-        print(f"error: no user {args.username!r}; create one with "
-              "'bereikbaar manage createsuperuser' or in the admin", file=sys.stderr)
+        print(
+            f"error: no user {args.username!r}; create one with "
+            "'bereikbaar manage createsuperuser' or in the admin",
+            file=sys.stderr,
+        )
         return 2
     print(f"API token for {user.username} (shown once; keep it secret):")
     print(ApiToken.issue(user))

@@ -15,7 +15,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from None
+        raise SystemExit(
+            f"{name}={raw!r} is not a whole number; set it to e.g. {default}"
+        ) from None
 
 
 def env_bool(name: str, default: bool) -> bool:

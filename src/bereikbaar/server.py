@@ -42,7 +42,9 @@ def _run_tasks(stop: threading.Event) -> None:
         worker_id=default_worker_id()[:64],
         excluded_queue_names=[],
     )
-    threading.Thread(target=lambda: (stop.wait(), setattr(worker, "running", False)), daemon=True).start()
+    threading.Thread(
+        target=lambda: (stop.wait(), setattr(worker, "running", False)), daemon=True
+    ).start()
     while not stop.is_set():
         try:
             worker.run()

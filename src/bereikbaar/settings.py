@@ -1,4 +1,4 @@
-"""Django settings: SQLite (WAL) under BEREIKBAAR_DATA_DIR by default, PostgreSQL by DATABASE_URL."""
+"""Django settings: SQLite (WAL) in BEREIKBAAR_DATA_DIR by default, PostgreSQL by DATABASE_URL."""
 
 from pathlib import Path
 
@@ -11,10 +11,10 @@ DATA_DIR = data_dir()
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("BEREIKBAAR_DEBUG", False)
-ALLOWED_HOSTS = [h for h in env_str("BEREIKBAAR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in env_str("BEREIKBAAR_TRUSTED_ORIGINS", "").split(",") if o
+ALLOWED_HOSTS = [
+    h for h in env_str("BEREIKBAAR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("BEREIKBAAR_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

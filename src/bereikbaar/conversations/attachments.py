@@ -11,7 +11,9 @@ class AttachmentTooLarge(ValueError):
     pass
 
 
-def add_attachment(message: Message, filename: str, content: bytes, content_type: str) -> Attachment:
+def add_attachment(
+    message: Message, filename: str, content: bytes, content_type: str
+) -> Attachment:
     limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES
     if len(content) > limit:
         raise AttachmentTooLarge(f"{filename} is {len(content)} bytes; the limit is {limit}")

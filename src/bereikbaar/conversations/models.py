@@ -86,11 +86,13 @@ class Message(models.Model):
         FAILED = "failed", _("mislukt")
         NONE = "none", "—"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     direction = models.CharField(max_length=16, choices=Direction.choices)
     channel = models.CharField(max_length=16, choices=CHANNELS)
     # The provider's own id (Message-ID, wamid, SID, external_id): one message per id per channel.
-    provider_id = models.CharField(max_length=255, null=True, blank=True)
+    provider_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 (NULL = none yet, unique otherwise)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True, help_text="sanitised with nh3 before it is stored")
     delivery_status = models.CharField(

@@ -42,6 +42,6 @@ def release_stale(older_than: timedelta = STALE_AFTER) -> int:
     from bereikbaar.intake.models import Inbound
 
     cutoff = timezone.now() - older_than
-    return Inbound.objects.filter(
-        status=Inbound.Status.PROCESSING, claimed_at__lt=cutoff
-    ).update(status=Inbound.Status.ACCEPTED, claimed_by="")
+    return Inbound.objects.filter(status=Inbound.Status.PROCESSING, claimed_at__lt=cutoff).update(
+        status=Inbound.Status.ACCEPTED, claimed_by=""
+    )

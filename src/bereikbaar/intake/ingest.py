@@ -38,7 +38,9 @@ def ingest(inbound: InboundMessage) -> Message:
         except IntegrityError:  # filed meanwhile by another worker: same message
             return Message.objects.get(channel=inbound.channel, provider_id=inbound.provider_id)
         for attachment in inbound.attachments:
-            add_attachment(message, attachment.filename, attachment.content, attachment.content_type)
+            add_attachment(
+                message, attachment.filename, attachment.content, attachment.content_type
+            )
         _touch(conversation, message, created)
     return message
 
@@ -72,7 +74,9 @@ def _touch(conversation: Conversation, message: Message, created: bool) -> None:
         publish(events.CONVERSATION_CREATED, {"conversation_id": conversation.pk}, groups)
     else:
         publish(
-            events.CONVERSATION_UPDATED, {"conversation_id": conversation.pk, "fields": fields}, groups
+            events.CONVERSATION_UPDATED,
+            {"conversation_id": conversation.pk, "fields": fields},
+            groups,
         )
     publish(
         events.MESSAGE_CREATED,

@@ -67,9 +67,9 @@ def drain(worker_id: str = "", batch: int = 100) -> int:
 
 def requeue(inbound_ids: list[int]) -> int:
     """An admin's "process again" for quarantined rows."""
-    return Inbound.objects.filter(
-        pk__in=inbound_ids, status=Inbound.Status.QUARANTINED
-    ).update(status=Inbound.Status.ACCEPTED, attempts=0, claimed_by="")
+    return Inbound.objects.filter(pk__in=inbound_ids, status=Inbound.Status.QUARANTINED).update(
+        status=Inbound.Status.ACCEPTED, attempts=0, claimed_by=""
+    )
 
 
 def run_forever(stop: threading.Event, batch: int = 100, poll: float = 0.5) -> None:

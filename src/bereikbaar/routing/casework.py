@@ -18,7 +18,10 @@ class CaseworkRefused(ValueError):
 
 
 def assign(conversation: Conversation, assignee: AbstractBaseUser | None) -> Conversation:
-    if assignee is not None and not visible_conversations(assignee).filter(pk=conversation.pk).exists():
+    if (
+        assignee is not None
+        and not visible_conversations(assignee).filter(pk=conversation.pk).exists()
+    ):
         raise CaseworkRefused(f"{assignee.get_username()} is not in this conversation's team")
     conversation.assignee = assignee
     return _save(conversation, ["assignee"])
