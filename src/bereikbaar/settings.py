@@ -1,5 +1,6 @@
 """Django settings: SQLite (WAL) in BEREIKBAAR_DATA_DIR by default, PostgreSQL by DATABASE_URL."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not shared-cache memory: concurrent tests then lock like production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     # Under ASGI each request runs on a fresh thread, so CONN_MAX_AGE reuses nothing: pool.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

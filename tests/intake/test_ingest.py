@@ -75,3 +75,64 @@ def test_the_same_provider_id_is_one_message(service):
     two = ingest(message("same", ("email", "jan@example.nl")))
     assert one.pk == two.pk
     assert Message.objects.count() == 1
+
+
+def test_a_reply_joins_the_case_it_answers_even_when_another_is_open(service):
+    old = ingest(message("m-old@x", ("email", "jan@example.nl"), channel="email"))
+    set_status(old.conversation, Conversation.Status.RESOLVED)
+    newer = ingest(message("m-new@x", ("email", "jan@example.nl"), channel="email"))
+    answer = ingest(
+        InboundMessage(
+            channel="email",
+            provider_id="m-re@x",
+            identities=[("email", "jan@example.nl")],
+            text="Re",
+            references=["m-old@x"],
+        )
+    )
+    assert answer.conversation_id == old.conversation_id != newer.conversation_id
+    answer.conversation.refresh_from_db()
+    assert answer.conversation.status == Conversation.Status.OPEN
+
+
+def test_an_automated_reply_never_reopens_a_resolved_case(service):
+    first = ingest(message("m1@x", ("email", "jan@example.nl"), channel="email"))
+    set_status(first.conversation, Conversation.Status.RESOLVED)
+    ingest(
+        InboundMessage(
+            channel="email",
+            provider_id="auto@x",
+            identities=[("email", "jan@example.nl")],
+            text="Ik ben afwezig",
+            references=["m1@x"],
+            automated=True,
+        )
+    )
+    first.conversation.refresh_from_db()
+    assert first.conversation.status == Conversation.Status.RESOLVED
+    assert first.conversation.messages.count() == 2
+
+
+def test_a_quoted_case_number_only_threads_for_its_own_contact(service):
+    mine = ingest(message("q1", ("email", "jan@example.nl")))
+    set_status(mine.conversation, Conversation.Status.RESOLVED)
+    stranger = ingest(
+        InboundMessage(
+            channel="api",
+            provider_id="q2",
+            identities=[("email", "vreemd@example.nl")],
+            text="x",
+            conversation_ref=mine.conversation_id,
+        )
+    )
+    assert stranger.conversation_id != mine.conversation_id
+    again = ingest(
+        InboundMessage(
+            channel="api",
+            provider_id="q3",
+            identities=[("email", "jan@example.nl")],
+            text="x",
+            conversation_ref=mine.conversation_id,
+        )
+    )
+    assert again.conversation_id == mine.conversation_id

@@ -143,3 +143,23 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.shortcut}"
+
+
+class EarlyStatus(models.Model):
+    """A provider status that arrived before we knew the provider's id for the message.
+
+    Providers can call back before the send call returns; the status waits here and is applied
+    the moment the sender records the id (see delivery_status.settle_early).
+    """
+
+    channel = models.CharField(max_length=16)
+    provider_id = models.CharField(max_length=255)
+    status = models.CharField(max_length=16)
+    error = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "provider_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.provider_id} {self.status}"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from bereikbaar.conversations.delivery_status import settle_early
 from bereikbaar.conversations.models import Message
 from bereikbaar.delivery.senders import SendError, sender_for
 from bereikbaar.realtime import events
@@ -36,6 +37,8 @@ def send_message(message_id: int, attempt: int = 0) -> str:
         message.delivery_status = Message.Delivery.SENT
         message.delivery_error = ""
         message.save(update_fields=["provider_id", "delivery_status", "delivery_error"])
+        if message.provider_id:
+            settle_early(message)
         _announce(message)
     return message.delivery_status
 

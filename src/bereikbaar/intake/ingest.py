@@ -3,15 +3,19 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bereikbaar.contacts.models import Contact
 from bereikbaar.contacts.resolve import resolve
 from bereikbaar.conversations.attachments import add_attachment
+from bereikbaar.conversations.delivery_status import record_status
 from bereikbaar.conversations.models import Conversation, Message
 from bereikbaar.conversations.sanitise import sanitise_html
-from bereikbaar.intake.message import InboundMessage
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
 from bereikbaar.routing.access import groups_for
 from bereikbaar.routing.assign import route
+
+AUTOMATED_TAG = "automatisch"
 
 
 def ingest(inbound: InboundMessage) -> Message:
@@ -23,7 +27,7 @@ def ingest(inbound: InboundMessage) -> Message:
         return existing
     with transaction.atomic():
         contact = resolve(inbound.identities, name=inbound.sender_name, language=inbound.language)
-        conversation, created = _open_conversation(contact, inbound)
+        conversation, created = _conversation_for(contact, inbound)
         try:
             with transaction.atomic():
                 message = Message.objects.create(
@@ -37,47 +41,71 @@ def ingest(inbound: InboundMessage) -> Message:
                 )
         except IntegrityError:  # filed meanwhile by another worker: same message
             return Message.objects.get(channel=inbound.channel, provider_id=inbound.provider_id)
-        for attachment in inbound.attachments:
-            add_attachment(
-                message, attachment.filename, attachment.content, attachment.content_type
-            )
-        _touch(conversation, message, created)
+        for item in inbound.attachments:
+            add_attachment(message, item.filename, item.content, item.content_type)
+        _touch(conversation, message, created, reopen=not inbound.automated)
     return message
 
 
-def _open_conversation(contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
-    """The contact's active conversation on any channel — one story — else a new one."""
-    conversation = (
-        Conversation.objects.select_for_update()
-        .filter(contact=contact, status__in=Conversation.ACTIVE)
-        .order_by("-last_message_at", "-id")
-        .first()
-    )
-    if conversation:
+def apply_update(update: DeliveryUpdate) -> Message | None:
+    """A provider's status for a message we sent; it only ever moves forward."""
+    message = record_status(update.channel, update.provider_id, update.status, update.error)
+    if message is not None:
+        publish(
+            events.MESSAGE_UPDATED,
+            {
+                "conversation_id": message.conversation_id,
+                "message_id": message.pk,
+                "delivery_status": message.delivery_status,
+            },
+            groups_for(message.conversation),
+        )
+    return message
+
+
+def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
+    """Thread by what the message answers, then a quoted case number, then the contact's open
+    case on any channel (one story); otherwise a new case."""
+    active = Conversation.objects.select_for_update().filter(contact=contact)
+    if inbound.references:
+        answered = (
+            Message.objects.filter(
+                provider_id__in=inbound.references, conversation__contact=contact
+            )
+            .order_by("-id")
+            .first()
+        )
+        if answered:
+            return active.get(pk=answered.conversation_id), False
+    if inbound.conversation_ref:
+        quoted = active.filter(pk=inbound.conversation_ref).first()
+        if quoted:
+            return quoted, False
+    current = active.filter(status__in=Conversation.ACTIVE).order_by("-last_message_at", "-id")
+    if conversation := current.first():
         return conversation, False
     subject = inbound.subject or inbound.text.strip().split("\n")[0][:120]
-    conversation = Conversation.objects.create(contact=contact, subject=subject)
+    tags = [AUTOMATED_TAG] if inbound.automated else []
+    conversation = Conversation.objects.create(contact=contact, subject=subject, tags=tags)
     route(conversation)
     return conversation, True
 
 
-def _touch(conversation: Conversation, message: Message, created: bool) -> None:
+def _touch(conversation: Conversation, message: Message, created: bool, reopen: bool) -> None:
     conversation.last_message_at = message.created_at or timezone.now()
     conversation.last_inbound_channel = message.channel
     fields = ["last_message_at", "last_inbound_channel"]
-    if conversation.status != Conversation.Status.OPEN:
+    if reopen and conversation.status != Conversation.Status.OPEN:
         conversation.status = Conversation.Status.OPEN
-        fields.append("status")
+        conversation.resolved_at = None
+        fields += ["status", "resolved_at"]
     conversation.save(update_fields=fields)
     groups = groups_for(conversation)
     if created:
         publish(events.CONVERSATION_CREATED, {"conversation_id": conversation.pk}, groups)
     else:
-        publish(
-            events.CONVERSATION_UPDATED,
-            {"conversation_id": conversation.pk, "fields": fields},
-            groups,
-        )
+        payload = {"conversation_id": conversation.pk, "fields": fields}
+        publish(events.CONVERSATION_UPDATED, payload, groups)
     publish(
         events.MESSAGE_CREATED,
         {

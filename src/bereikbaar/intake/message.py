@@ -1,4 +1,7 @@
-"""InboundMessage: the contract every channel's parser fills, whatever the provider sent."""
+"""What parsers produce: InboundMessage (a customer wrote) and DeliveryUpdate (a status came).
+
+This is the contract between every channel and intake, whatever the provider sent.
+"""
 
 from dataclasses import dataclass, field
 
@@ -22,3 +25,22 @@ class InboundMessage:
     subject: str = ""
     language: str = ""
     attachments: list[InboundAttachment] = field(default_factory=list)
+    # Threading hints, strongest first: provider ids this message answers (email In-Reply-To /
+    # References, newest last), then a conversation number the customer quoted ("[#1234]").
+    references: list[str] = field(default_factory=list)
+    conversation_ref: int | None = None
+    # Auto-replies and bounces: recorded, never answered, never reopen a resolved case.
+    automated: bool = False
+    # Anything else the provider sent that an agent may want to see (kept as JSON).
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """The provider's word on a message we sent: sent, delivered, read or failed."""
+
+    channel: str
+    provider_id: str  # the id the provider gave our outbound message
+    status: str  # one of conversations.models.Message.Delivery
+    error: str = ""
+    at: float | None = None  # the provider's timestamp (epoch seconds), when given

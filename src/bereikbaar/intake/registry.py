@@ -5,9 +5,10 @@ Intake never imports a channel; channels call register() from their AppConfig.re
 
 from collections.abc import Callable
 
-from bereikbaar.intake.message import InboundMessage
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
 
-Parser = Callable[[bytes], list[InboundMessage]]
+# A payload may hold several messages and statuses (WhatsApp batches them).
+Parser = Callable[[bytes], list[InboundMessage | DeliveryUpdate]]
 
 _parsers: dict[str, Parser] = {}
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from bereikbaar.intake import wakeup
 from bereikbaar.intake.claim import claim, release_stale
-from bereikbaar.intake.ingest import ingest
+from bereikbaar.intake.ingest import apply_update, ingest
+from bereikbaar.intake.message import DeliveryUpdate
 from bereikbaar.intake.models import Inbound
 from bereikbaar.intake.registry import parser_for
 
@@ -30,7 +31,12 @@ def process(inbound_id: int) -> Inbound.Status:
     inbound = Inbound.objects.get(pk=inbound_id)
     try:
         with transaction.atomic():
-            messages = [ingest(m) for m in parser_for(inbound.channel)(bytes(inbound.payload))]
+            messages = []
+            for item in parser_for(inbound.channel)(bytes(inbound.payload)):
+                if isinstance(item, DeliveryUpdate):
+                    apply_update(item)
+                else:
+                    messages.append(ingest(item))
             inbound.status = Inbound.Status.PROCESSED
             inbound.processed_at = timezone.now()
             inbound.message_ids = [m.pk for m in messages]
