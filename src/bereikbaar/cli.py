@@ -66,6 +66,70 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_signals(args: argparse.Namespace) -> int:
+    from bereikbaar.text.signals_cli import run
+
+    return run(sys.stdin, sys.stdout)
+
+
+def cmd_articles_import(args: argparse.Namespace) -> int:
+    _django()
+    _migrate()
+    from bereikbaar.helpcenter.importer import import_file
+
+    return import_file(args.file, out=sys.stdout)
+
+
+# Each channel's set-up lives in its own folder: a module with configure(parser) and add(args).
+CHANNEL_SETUP = {
+    "email": "bereikbaar.channels.email.setup",
+    "whatsapp": "bereikbaar.channels.whatsapp.setup",
+    "twilio": "bereikbaar.channels.sms.setup",
+}
+
+
+def _channel_flags(module: str, kind_parser: argparse.ArgumentParser) -> None:
+    """A channel's flags are defined in its folder (setup.py imports no models at load)."""
+    from importlib import import_module
+
+    try:
+        import_module(module).configure(kind_parser)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        kind_parser.description = "not available yet"
+
+
+def cmd_channel_add(args: argparse.Namespace) -> int:
+    _django()
+    _migrate()
+    from importlib import import_module
+
+    return import_module(CHANNEL_SETUP[args.kind]).add(args, out=sys.stdout)
+
+
+def cmd_channel_list(args: argparse.Namespace) -> int:
+    import json
+    from importlib import import_module
+
+    _django()
+    _migrate()
+    rows = []
+    for module in CHANNEL_SETUP.values():
+        try:
+            rows += import_module(module).describe_all()
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue  # that channel has no set-up yet
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['kind']:<10} {row.get('name', '')}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bereikbaar.settings")
     from django.core.management import execute_from_command_line
@@ -99,6 +163,29 @@ def parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token; printed on the last line")
     create.add_argument("username")
     create.set_defaults(func=cmd_token)
+
+    signals = sub.add_parser(
+        "signals", help="emotion, urgency and language for JSON Lines {id, text} on stdin"
+    )
+    signals.set_defaults(func=cmd_signals)
+
+    articles = sub.add_parser("articles", help="help-centre articles")
+    articles_sub = articles.add_subparsers(dest="action", required=True)
+    imp = articles_sub.add_parser("import", help="upsert articles from JSON Lines, by slug")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_articles_import)
+
+    channel = sub.add_parser("channel", help="set up channels")
+    channel_sub = channel.add_subparsers(dest="action", required=True)
+    add = channel_sub.add_parser("add", help="add a channel")
+    kinds = add.add_subparsers(dest="kind", required=True)
+    for kind, module in CHANNEL_SETUP.items():
+        kind_parser = kinds.add_parser(kind)
+        kind_parser.set_defaults(func=cmd_channel_add)
+        _channel_flags(module, kind_parser)
+    listing = channel_sub.add_parser("list", help="the channels set up")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_channel_list)
 
     manage = sub.add_parser("manage", help="any Django management command (migrate, …)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

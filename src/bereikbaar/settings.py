@@ -32,7 +32,11 @@ INSTALLED_APPS = [
     "bereikbaar.routing",
     "bereikbaar.intake",
     "bereikbaar.delivery",
+    "bereikbaar.helpcenter",
     "bereikbaar.channels.api",
+    "bereikbaar.channels.email",
+    "bereikbaar.channels.whatsapp",
+    "bereikbaar.channels.sms",
     "bereikbaar.inbox",
     "bereikbaar.api",
 ]

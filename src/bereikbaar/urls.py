@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("simulator/", include("bereikbaar.demo.urls")),
+    path("channels/whatsapp/", include("bereikbaar.channels.whatsapp.urls")),
+    path("channels/twilio/", include("bereikbaar.channels.sms.urls")),
+    path("", include("bereikbaar.helpcenter.urls")),
     path("", include("bereikbaar.inbox.urls")),
 ]

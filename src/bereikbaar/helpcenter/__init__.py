@@ -1,0 +1,1 @@
+"""Help centre: articles, Dutch search, deflection, the public help and contact pages."""
