@@ -36,6 +36,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # the simulator receives the API channel's replies, so the whole path is real in the demo
+    callback = f"http://{args.host}:{args.port}/simulator/callback"
+    os.environ.setdefault("BEREIKBAAR_API_CALLBACK_URL", callback)
     _django()
     _migrate()
     from bereikbaar.demo.load import load_demo, print_logins
