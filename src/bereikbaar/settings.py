@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bereikbaar.channels.whatsapp",
     "bereikbaar.channels.sms",
     "bereikbaar.inbox",
+    "bereikbaar.demo",
     "bereikbaar.api",
 ]
 
