@@ -13,6 +13,12 @@ from bereikbaar.routing.models import AgentProfile, Team
 User = get_user_model()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users need no slow hashing; 0.2 s per user adds up over hundreds of tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def service(db) -> Team:
     return Team.objects.create(name="Service", slug="service", is_default=True)

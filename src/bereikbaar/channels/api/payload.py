@@ -63,6 +63,8 @@ def _string(data: dict, key: str, *, required: bool = False, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidPayload(f"'{key}' must be a string, not {type(value).__name__}")
+    if "\x00" in value:
+        raise InvalidPayload(f"'{key}' may not contain NUL characters")
     if required and not value.strip():
         raise InvalidPayload(f"'{key}' may not be empty")
     if len(value) > limit:
