@@ -1,0 +1,143 @@
+"""The conversation list's filters and their counts, read from the query string.
+
+Every filter narrows `visible_conversations(user)`, never widens it, so a crafted query string
+cannot show another team's case. Each count applies the *other* filters, so a number beside an
+option says how many rows choosing it would show.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from bereikbaar.conversations.models import CHANNELS, Conversation, Message
+from bereikbaar.routing.access import team_ids, visible_conversations
+from bereikbaar.routing.models import Team
+
+VIEWS = [("all", _("Alles")), ("mine", _("Van mij")), ("unassigned", _("Niet toegewezen"))]
+STATUSES = [("active", _("Actief")), *Conversation.Status.choices, ("any", _("Elke status"))]
+
+
+@dataclass(frozen=True)
+class Filters:
+    view: str = "all"
+    status: str = "active"
+    channel: str = ""
+    team: int | None = None
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "Filters":
+        view = query.get("view", "all")
+        status = query.get("status", "active")
+        channel = query.get("channel", "")
+        team = query.get("team", "")
+        return cls(
+            view=view if view in dict(VIEWS) else "all",
+            status=status if status in dict(STATUSES) else "active",
+            channel=channel if channel in dict(CHANNELS) else "",
+            team=int(team) if team.isdigit() else None,
+        )
+
+    def as_query(self, **changes) -> str:
+        """This filter set with some values changed, as a query string (defaults left out)."""
+        values = {
+            "view": self.view,
+            "status": self.status,
+            "channel": self.channel,
+            "team": self.team,
+            **changes,
+        }
+        query = QueryDict(mutable=True)
+        defaults = {"view": "all", "status": "active", "channel": "", "team": None}
+        for key, value in values.items():
+            if value != defaults[key] and value is not None:
+                query[key] = str(value)
+        return query.urlencode()
+
+
+def _by_view(view: str, user: AbstractBaseUser) -> Q:
+    if view == "mine":
+        return Q(assignee=user)
+    if view == "unassigned":
+        return Q(assignee__isnull=True)
+    return Q()
+
+
+def _by_status(status: str) -> Q:
+    if status == "active":
+        return Q(status__in=Conversation.ACTIVE)
+    if status == "any":
+        return Q()
+    return Q(status=status)
+
+
+def _by_channel(channel: str) -> Q:
+    """A conversation is 'on' a channel when any of its messages went that way."""
+    if not channel:
+        return Q()
+    return Q(Exists(Message.objects.filter(conversation=OuterRef("pk"), channel=channel)))
+
+
+def _by_team(team: int | None) -> Q:
+    return Q(team_id=team) if team else Q()
+
+
+def _conditions(filters: Filters, user: AbstractBaseUser) -> dict[str, Q]:
+    return {
+        "view": _by_view(filters.view, user),
+        "status": _by_status(filters.status),
+        "channel": _by_channel(filters.channel),
+        "team": _by_team(filters.team),
+    }
+
+
+def _except(conditions: dict[str, Q], skip: str) -> Q:
+    combined = Q()
+    for name, condition in conditions.items():
+        if name != skip:
+            combined &= condition
+    return combined
+
+
+def filtered(user: AbstractBaseUser, filters: Filters) -> QuerySet[Conversation]:
+    conditions = _conditions(filters, user)
+    return (
+        visible_conversations(user)
+        .filter(_except(conditions, ""))
+        .select_related("contact", "assignee", "team")
+        .order_by("-priority", "-last_message_at", "-id")
+    )
+
+
+def facets(user: AbstractBaseUser, filters: Filters) -> dict[str, list[dict]]:
+    """Each filter option with its count and whether it is chosen; one query per dimension."""
+    conditions = _conditions(filters, user)
+    base = visible_conversations(user)
+    teams = list(Team.objects.filter(id__in=team_ids(user)).order_by("name"))
+    options = {
+        "view": [(key, label, _by_view(key, user)) for key, label in VIEWS],
+        "status": [(key, label, _by_status(key)) for key, label in STATUSES],
+        "channel": [("", _("Elk kanaal"), Q())]
+        + [(key, label, _by_channel(key)) for key, label in CHANNELS],
+        "team": [(None, _("Elk team"), Q())] + [(t.pk, t.name, _by_team(t.pk)) for t in teams],
+    }
+    result: dict[str, list[dict]] = {}
+    for dimension, choices in options.items():
+        rest = base.filter(_except(conditions, dimension))
+        counts = rest.aggregate(
+            **{f"c{i}": Count("id", filter=q or None) for i, (_k, _l, q) in enumerate(choices)}
+        )
+        current = getattr(filters, dimension)
+        result[dimension] = [
+            {
+                "key": key,
+                "label": label,
+                "count": counts[f"c{i}"],
+                "selected": key == current,
+                "query": filters.as_query(**{dimension: key}),
+            }
+            for i, (key, label, _q) in enumerate(choices)
+        ]
+    return result

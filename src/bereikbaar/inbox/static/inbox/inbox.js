@@ -1,0 +1,141 @@
+/* bereikbaar inbox: live updates over /ws/inbox/, keyboard shortcuts, canned responses.
+ *
+ * Events carry ids only; on an event we ask htmx to re-fetch a fragment through the normal,
+ * permission-checked views (the regions listen for "inbox:refresh-list" and
+ * "inbox:refresh-timeline" on <body>). After a reconnect both are re-fetched, so whatever
+ * happened while the socket was down is caught up. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var openConversation = body.dataset.conversation || "";
+  var statusEl = document.getElementById("live-status");
+
+  function trigger(name) {
+    body.dispatchEvent(new CustomEvent(name, { bubbles: true }));
+  }
+
+  // Several events often arrive together (conversation.updated + message.created): coalesce.
+  var pending = {};
+  function refresh(name) {
+    if (pending[name]) return;
+    pending[name] = setTimeout(function () { pending[name] = null; trigger(name); }, 50);
+  }
+
+  function setStatus(text, state) {
+    if (!statusEl) return;
+    statusEl.textContent = text;
+    statusEl.dataset.state = state;
+  }
+
+  function handle(message) {
+    var event = message.event || "";
+    var payload = message.payload || {};
+    if (event.indexOf("message.") === 0 &&
+        String(payload.conversation_id) === openConversation) {
+      refresh("inbox:refresh-timeline");
+    }
+    if (event.indexOf("conversation.") === 0 || event === "message.created") {
+      refresh("inbox:refresh-list");
+    }
+  }
+
+  var attempt = 0;
+  var everOpen = false;
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws/inbox/");
+    socket.onopen = function () {
+      attempt = 0;
+      setStatus(body.dataset.liveText, "live");
+      if (everOpen) {  // we may have missed events while away: resync both regions
+        trigger("inbox:refresh-list");
+        if (openConversation) trigger("inbox:refresh-timeline");
+      }
+      everOpen = true;
+    };
+    socket.onmessage = function (e) {
+      try { handle(JSON.parse(e.data)); } catch (err) { /* ignore malformed */ }
+    };
+    socket.onclose = function (e) {
+      if (e.code === 4401) {  // logged out: retrying will not help
+        setStatus(body.dataset.loginText, "login");
+        trigger("inbox:refresh-list");  // the fragment view answers with a redirect to login
+        return;
+      }
+      setStatus(body.dataset.offlineText, "offline");
+      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      setTimeout(connect, delay);
+    };
+  }
+  if (statusEl) connect();
+
+  // Keep the newest message in view after a timeline refresh, unless the agent scrolled up.
+  var timeline = document.getElementById("timeline");
+  var stick = true;
+  if (timeline) {
+    timeline.scrollTop = timeline.scrollHeight;
+    timeline.addEventListener("scroll", function () {
+      stick = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+    });
+    body.addEventListener("htmx:afterSwap", function (e) {
+      if (e.target === timeline && stick) timeline.scrollTop = timeline.scrollHeight;
+    });
+  }
+
+  // Canned responses: insert the chosen text at the cursor in the reply box.
+  var cannedButton = document.getElementById("canned-insert");
+  if (cannedButton) {
+    cannedButton.addEventListener("click", function () {
+      var select = document.getElementById("canned");
+      var option = select.options[select.selectedIndex];
+      var box = document.getElementById(cannedButton.dataset.target);
+      if (!option || !option.dataset.text || !box) return;
+      var start = box.selectionStart || 0, end = box.selectionEnd || 0;
+      box.value = box.value.slice(0, start) + option.dataset.text + box.value.slice(end);
+      box.focus();
+      box.selectionStart = box.selectionEnd = start + option.dataset.text.length;
+    });
+  }
+
+  // The language switch submits on change; its button stays for keyboard and no-JS users.
+  var language = document.getElementById("language");
+  if (language) language.addEventListener("change", function () { language.form.submit(); });
+
+  function conversationLinks() {
+    return Array.prototype.slice.call(document.querySelectorAll(".conversations a"));
+  }
+
+  function moveInList(step) {
+    var links = conversationLinks();
+    if (!links.length) return;
+    var index = links.indexOf(document.activeElement);
+    if (index === -1) index = links.findIndex(function (a) { return a.hasAttribute("aria-current"); });
+    var next = links[Math.max(0, Math.min(links.length - 1, index + step))] || links[0];
+    next.focus();
+  }
+
+  // Single-key shortcuts, ignored while typing in a field.
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || e.target.isContentEditable) {
+      if (e.key === "Escape") e.target.blur();
+      return;
+    }
+    var target = null;
+    if (e.key === "r") target = document.getElementById("reply-text");
+    else if (e.key === "n") target = document.getElementById("note-text");
+    else if (e.key === "l") { moveInList(0); e.preventDefault(); return; }
+    else if (e.key === "j") { moveInList(1); e.preventDefault(); return; }
+    else if (e.key === "k") { moveInList(-1); e.preventDefault(); return; }
+    else if (e.key === "?") {
+      var help = document.getElementById("shortcuts");
+      if (help && help.showModal) help.showModal();
+      e.preventDefault();
+      return;
+    }
+    if (target) { target.focus(); e.preventDefault(); }
+  });
+})();

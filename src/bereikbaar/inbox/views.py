@@ -1,0 +1,124 @@
+"""Reading views: the conversation list, one conversation, and the fragments htmx re-fetches.
+
+Every lookup goes through `visible_conversations(user)`, so a conversation of another team is a
+404 on every route, never a 403 that would confirm it exists.
+"""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
+
+from bereikbaar.conversations.models import CHANNELS, CannedResponse, Conversation
+from bereikbaar.delivery.reply import default_channel
+from bereikbaar.delivery.senders import channels_with_sender
+from bereikbaar.inbox.filters import Filters, facets, filtered
+from bereikbaar.routing.access import visible_conversations
+
+LIST_LIMIT = 200
+
+
+def fragment_login_required(view):
+    """Like login_required, but an htmx re-fetch after the session ended sends the whole page
+    to the login form, instead of swapping the login form into a list or timeline."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            page = urlsplit(request.htmx.current_url or "/")
+            login = redirect_to_login(page.path + (f"?{page.query}" if page.query else ""))
+            return HttpResponseClientRedirect(login["Location"])
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def visible_conversation(request: HttpRequest, pk: int) -> Conversation:
+    """The conversation if this user may see it, else 404."""
+    return get_object_or_404(
+        visible_conversations(request.user).select_related("contact", "assignee", "team"), pk=pk
+    )
+
+
+def list_context(request: HttpRequest, current: Conversation | None = None) -> dict:
+    filters = Filters.from_query(request.GET)
+    rows = list(filtered(request.user, filters)[:LIST_LIMIT])
+    return {
+        "filters": filters,
+        "facets": facets(request.user, filters),
+        "conversations": rows,
+        "query": filters.as_query(),
+        "current": current,
+    }
+
+
+def timeline_context(conversation: Conversation) -> dict:
+    messages = conversation.messages.select_related("author").prefetch_related("attachments")
+    return {"conversation": conversation, "messages": messages}
+
+
+def detail_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
+    contact = conversation.contact
+    team_agents = get_user_model().objects.none()
+    if conversation.team_id:
+        team_agents = (
+            get_user_model()
+            .objects.filter(agent__teams=conversation.team_id, is_active=True)
+            .order_by("username")
+        )
+    context = {
+        **list_context(request, current=conversation),
+        **timeline_context(conversation),
+        "contact": contact,
+        "identities": contact.identities.order_by("kind", "value"),
+        "other_conversations": visible_conversations(request.user)
+        .filter(contact=contact)
+        .exclude(pk=conversation.pk)
+        .order_by("-last_message_at", "-id"),
+        "reply_channels": [(ch, dict(CHANNELS).get(ch, ch)) for ch in channels_with_sender()],
+        "reply_channel": default_channel(conversation),
+        "team_agents": team_agents,
+        "statuses": Conversation.Status.choices,
+        "canned": CannedResponse.objects.order_by("shortcut"),
+        "reply_text": "",
+        "note_text": "",
+        "error": "",
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "inbox/list.html", list_context(request))
+
+
+@fragment_login_required
+@require_GET
+def list_fragment(request: HttpRequest) -> HttpResponse:
+    current = None
+    if (open_id := request.GET.get("open", "")).isdigit():
+        current = visible_conversations(request.user).filter(pk=int(open_id)).first()
+    return render(request, "inbox/_list.html", list_context(request, current=current))
+
+
+@login_required
+@require_GET
+def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = visible_conversation(request, pk)
+    return render(request, "inbox/detail.html", detail_context(request, conversation))
+
+
+@fragment_login_required
+@require_GET
+def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = visible_conversation(request, pk)
+    return render(request, "inbox/_timeline.html", timeline_context(conversation))
