@@ -1,3 +1,5 @@
+"""The SMS channel through Twilio: signed webhooks in, the twilio REST client out."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class SmsChannelConfig(AppConfig):
     name = "bereikbaar.channels.sms"
     label = "channel_sms"
     verbose_name = "SMS (Twilio)"
+
+    def ready(self) -> None:
+        from bereikbaar.channels.sms.inbound import handle
+        from bereikbaar.channels.sms.sender import send
+        from bereikbaar.delivery import senders
+        from bereikbaar.intake import registry
+
+        registry.register("sms", handle)
+        senders.register("sms", send)

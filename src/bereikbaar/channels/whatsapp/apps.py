@@ -1,3 +1,5 @@
+"""The WhatsApp channel (Cloud API): signed webhooks in, Graph API out."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class WhatsAppChannelConfig(AppConfig):
     name = "bereikbaar.channels.whatsapp"
     label = "channel_whatsapp"
     verbose_name = "WhatsApp"
+
+    def ready(self) -> None:
+        from bereikbaar.channels.whatsapp.inbound import handle
+        from bereikbaar.channels.whatsapp.sender import send
+        from bereikbaar.delivery import senders
+        from bereikbaar.intake import registry
+
+        registry.register("whatsapp", handle)
+        senders.register("whatsapp", send)

@@ -1,0 +1,85 @@
+"""The SMS sender: the official twilio Client, pointed at the configured API base URL, with a
+status callback so delivery statuses come back. A number that opted out gets nothing."""
+
+import logging
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from bereikbaar.channels.sms import consent
+from bereikbaar.channels.sms.models import Account
+from bereikbaar.conversations.models import Conversation, Message
+from bereikbaar.delivery.senders import SendError
+
+STATUS_PATH = "/channels/twilio/sms/status"
+MAX_TEXT = 1600  # Twilio's limit for one message body
+TIMEOUT = 15
+_quiet = logging.getLogger("bereikbaar.channels.sms.twilio_http")
+_quiet.setLevel(logging.WARNING)
+
+
+def client_for(account: Account) -> Client:
+    http = TwilioHttpClient(timeout=TIMEOUT, logger=_quiet)  # its own logger says every header
+    client = Client(account.account_sid, account.auth_token, http_client=http)
+    client.api.base_url = account.api_base.rstrip("/")
+    return client
+
+
+def phone_of(conversation: Conversation) -> str:
+    """The number to text: a phone identity, else the WhatsApp number."""
+    rows = list(
+        conversation.contact.identities.filter(kind__in=["phone", "whatsapp"]).values_list(
+            "kind", "value"
+        )
+    )
+    phones = [v for k, v in rows if k == "phone"] or [v for k, v in rows if k == "whatsapp"]
+    return phones[0] if phones else ""
+
+
+def precheck(conversation: Conversation, to: str) -> str:
+    """Why an SMS to this number may not go out, or "" (for the reply box, before sending).
+
+    A number that opted out gets nothing; a text we start (the customer never texted us)
+    needs a recorded opt-in.
+    """
+    if consent.opted_out(to):
+        return f"{to} heeft zich afgemeld voor sms (STOP)"
+    texted_us = Message.objects.filter(
+        conversation__contact=conversation.contact,
+        channel="sms",
+        direction=Message.Direction.INBOUND,
+    ).exists()
+    if not texted_us and not consent.opted_in(to):
+        return f"geen vastgelegde toestemming (opt-in) voor sms naar {to}"
+    return ""
+
+
+def send(message: Message) -> str:
+    to = phone_of(message.conversation)
+    if not to:
+        raise SendError("de klant heeft geen telefoonnummer", permanent=True)
+    if refusal := precheck(message.conversation, to):
+        raise SendError(refusal, permanent=True)
+    if len(message.text) > MAX_TEXT:
+        raise SendError(f"an SMS takes at most {MAX_TEXT} characters", permanent=True)
+    account = Account.objects.order_by("id").first()
+    if account is None:
+        raise SendError(
+            "no Twilio number is set up: run 'bereikbaar channel add twilio …'", permanent=True
+        )
+    options = {"to": to, "from_": account.number, "body": message.text}
+    if account.public_url:
+        options["status_callback"] = account.public_url.rstrip("/") + STATUS_PATH
+    try:
+        sent = client_for(account).messages.create(**options)
+    except TwilioRestException as exc:
+        transient = exc.status >= 500 or exc.status == 429 or exc.code == 20429
+        text = exc.msg.removeprefix("Unable to create record: ")
+        raise SendError(f"{exc.code or exc.status} {text}", permanent=not transient) from None
+    except (TwilioException, requests.RequestException) as exc:
+        raise SendError(f"Twilio is unreachable: {exc}") from None
+    if not sent.sid:
+        raise SendError("Twilio accepted the message but gave no SID", permanent=True)
+    return sent.sid

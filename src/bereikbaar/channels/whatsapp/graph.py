@@ -1,0 +1,92 @@
+"""The Graph API, as the Cloud API speaks it: bearer token, JSON in and out, errors as
+{"error": {"code", "message", "error_data": {"details"}}}. One place does HTTP."""
+
+import json
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from bereikbaar.channels.whatsapp.models import Account
+
+TIMEOUT = 15
+# Codes worth another try later (throttling, "try again"): https://developers.facebook.com/
+# documentation/business-messaging/whatsapp/support/error-codes
+TRANSIENT_CODES = {1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 133004}
+MEDIA_HOSTS = {"lookaside.fbsbx.com"}
+
+
+class GraphError(Exception):
+    def __init__(self, text: str, *, status: int = 0, code: int = 0, transient: bool) -> None:
+        super().__init__(text)
+        self.status = status
+        self.code = code
+        self.transient = transient
+
+
+class TooLarge(GraphError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text, transient=False)
+
+
+def call(account: Account, method: str, path: str, body: dict | None = None) -> dict:
+    url = f"{account.api_base.rstrip('/')}/{path.lstrip('/')}"
+    data = json.dumps(body).encode() if body is not None else None
+    raw, _ = _open(account, method, url, data, limit=1024 * 1024)
+    try:
+        answer = json.loads(raw)
+    except ValueError:
+        raise GraphError(
+            "the Graph API answered something that is not JSON", transient=True
+        ) from None
+    return answer if isinstance(answer, dict) else {}
+
+
+def download(account: Account, url: str, limit: int) -> tuple[bytes, str]:
+    """Fetch a media URL with the token, only from Meta's media host or the configured API."""
+    host = urlsplit(url).hostname or ""
+    allowed = MEDIA_HOSTS | {urlsplit(account.api_base).hostname or ""}
+    if urlsplit(url).scheme not in ("http", "https") or host not in allowed:
+        raise GraphError(f"refusing to fetch media from {host or url!r}", transient=False)
+    return _open(account, "GET", url, None, limit=limit)
+
+
+def _open(
+    account: Account, method: str, url: str, data: bytes | None, limit: int
+) -> tuple[bytes, str]:
+    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (configured base)
+    request.add_header("Authorization", f"Bearer {account.access_token}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            length = int(response.headers.get("Content-Length") or 0)
+            if length > limit:
+                raise TooLarge(f"{length} bytes is over the limit of {limit}")
+            raw = response.read(limit + 1)
+            if len(raw) > limit:
+                raise TooLarge(f"more than {limit} bytes")
+            return raw, response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        raise _error(exc.code, exc.read(64 * 1024)) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise GraphError(f"the Graph API is unreachable: {exc}", transient=True) from None
+
+
+def _error(status: int, raw: bytes) -> GraphError:
+    try:
+        error = json.loads(raw).get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    if not isinstance(error, dict):
+        error = {}
+    code = error.get("code") if isinstance(error.get("code"), int) else 0
+    details = (
+        (error.get("error_data") or {}).get("details", "")
+        if isinstance(error.get("error_data"), dict)
+        else ""
+    )
+    text = f"{code or status} {error.get('message') or 'HTTP ' + str(status)}"
+    if details:
+        text = f"{text}: {details}"
+    transient = status >= 500 or status == 429 or code in TRANSIENT_CODES
+    return GraphError(text, status=status, code=code, transient=transient)

@@ -1,0 +1,125 @@
+"""Media of inbound WhatsApp messages, fetched by a task: media id → URL → bytes with the
+token; size- and type-checked, stored as an attachment; retried with back-off when the Graph
+API has trouble, marked failed (visible) when the media itself is wrong."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from bereikbaar.channels.whatsapp import graph
+from bereikbaar.channels.whatsapp.models import MediaDownload
+from bereikbaar.channels.whatsapp.sniff import agrees, sniff
+from bereikbaar.conversations.attachments import AttachmentTooLarge, add_attachment
+from bereikbaar.conversations.models import Message
+from bereikbaar.realtime import events
+from bereikbaar.realtime.publish import publish
+from bereikbaar.routing.access import groups_for
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+    "audio/amr": "amr",
+    "video/mp4": "mp4",
+    "application/pdf": "pdf",
+}
+
+
+class MediaRejected(Exception):
+    """The media is not acceptable (too big, lying about its type): no retry."""
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=min(10 * 3**attempt, 3600))
+
+
+@task(queue_name="default")
+def fetch_media(download_id: int, attempt: int = 0) -> str:
+    download = MediaDownload.objects.select_related("account").get(pk=download_id)
+    if download.status == MediaDownload.Status.DONE:
+        return download.status
+    message = Message.objects.filter(channel="whatsapp", provider_id=download.wamid).first()
+    try:
+        if message is None:
+            raise graph.GraphError("the message is not filed yet", transient=True)
+        content, mime = fetch(download)
+    except graph.GraphError as exc:
+        return _failed(download, str(exc), attempt, retry=exc.transient)
+    except MediaRejected as exc:
+        return _failed(download, str(exc), attempt, retry=False)
+    with transaction.atomic():
+        try:
+            attachment = add_attachment(message, filename_for(download, mime), content, mime)
+        except AttachmentTooLarge as exc:
+            return _failed(download, str(exc), attempt, retry=False)
+        download.status = MediaDownload.Status.DONE
+        download.attachment = attachment
+        download.error = ""
+        download.attempts = attempt + 1
+        download.save(update_fields=["status", "attachment", "error", "attempts"])
+        _announce(message)
+    return download.status
+
+
+def fetch(download: MediaDownload) -> tuple[bytes, str]:
+    limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES
+    info = graph.call(download.account, "GET", download.media_id)
+    url = info.get("url")
+    if not isinstance(url, str) or not url:
+        raise MediaRejected("the Graph API gave no URL for this media")
+    size = info.get("file_size")
+    if str(size).isdigit() and int(size) > limit:
+        raise MediaRejected(f"the media is {size} bytes; the limit is {limit}")
+    try:
+        content, header_type = graph.download(download.account, url, limit)
+    except graph.TooLarge as exc:
+        raise MediaRejected(str(exc)) from None
+    declared = download.mime_type or str(info.get("mime_type") or "") or header_type
+    if not agrees(declared, content):
+        raise MediaRejected(f"declared {declared} but the content is {sniff(content) or 'unknown'}")
+    return content, (declared.split(";")[0].strip() or sniff(content) or "application/octet-stream")
+
+
+def filename_for(download: MediaDownload, mime: str) -> str:
+    if download.filename:
+        return download.filename
+    return f"whatsapp-{download.kind}.{EXTENSIONS.get(mime, 'bin')}"
+
+
+def _failed(download: MediaDownload, error: str, attempt: int, *, retry: bool) -> str:
+    retry = retry and attempt + 1 < MAX_ATTEMPTS
+    with transaction.atomic():
+        download.error = error[:500]
+        download.attempts = attempt + 1
+        if retry:
+            fetch_media.using(run_after=timezone.now() + backoff(attempt)).enqueue(
+                download.pk, attempt + 1
+            )
+        else:
+            download.status = MediaDownload.Status.FAILED
+        download.save(update_fields=["status", "error", "attempts"])
+    log.warning(
+        "whatsapp media %s failed (attempt %d, retry=%s): %s", download, attempt, retry, error
+    )
+    return download.status
+
+
+def _announce(message: Message) -> None:
+    publish(
+        events.MESSAGE_UPDATED,
+        {
+            "conversation_id": message.conversation_id,
+            "message_id": message.pk,
+            "delivery_status": message.delivery_status,
+        },
+        groups_for(message.conversation),
+    )

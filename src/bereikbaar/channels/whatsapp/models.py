@@ -1,0 +1,142 @@
+"""The WhatsApp Business numbers we answer on, the customer-service windows they keep open,
+approved templates, media downloads and the customers' consent."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_API_BASE = "https://graph.facebook.com/v21.0"
+
+
+class Account(models.Model):
+    """One WhatsApp Business phone number on the Cloud API."""
+
+    phone_number_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    waba_id = models.CharField(_("WhatsApp Business Account-id"), max_length=64, blank=True)
+    app_secret = models.CharField(
+        max_length=200, help_text="signs the webhooks (X-Hub-Signature-256)"
+    )
+    verify_token = models.CharField(max_length=200, help_text="the webhook handshake's token")
+    access_token = models.TextField(help_text="bearer token for the Graph API")
+    api_base = models.URLField(default=DEFAULT_API_BASE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp-nummer")
+        verbose_name_plural = _("WhatsApp-nummers")
+
+    def __str__(self) -> str:
+        return self.name or self.phone_number_id
+
+
+class CustomerWindow(models.Model):
+    """When a customer last wrote to one of our numbers (the provider's clock): free-form
+    replies are allowed until 24 hours after it."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="windows")
+    wa_id = models.CharField(max_length=32, help_text="the customer's number, E.164")
+    last_inbound_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "wa_id"], name="wa_window_unique")
+        ]
+        indexes = [models.Index(fields=["wa_id", "-last_inbound_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.wa_id} → {self.account}"
+
+
+class Template(models.Model):
+    """An approved message template: the only thing we may send outside the 24-hour window."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="templates")
+    name = models.CharField(max_length=512)
+    language = models.CharField(max_length=16, default="nl")
+    category = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=32, default="APPROVED")
+    body = models.TextField(blank=True, help_text="the body text with {{1}}, {{2}} … placeholders")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "name", "language"], name="wa_template_unique"
+            )
+        ]
+        verbose_name = _("WhatsApp-sjabloon")
+        verbose_name_plural = _("WhatsApp-sjablonen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+
+class TemplateSend(models.Model):
+    """Marks an outbound message as a template message, with the parameters it fills in."""
+
+    message = models.OneToOneField(
+        "conversations.Message", on_delete=models.CASCADE, related_name="whatsapp_template"
+    )
+    template = models.ForeignKey(Template, on_delete=models.PROTECT)
+    parameters = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.template} for message {self.message_id}"
+
+
+class MediaDownload(models.Model):
+    """One media item of an inbound message, fetched by a task; failures stay visible."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wordt opgehaald")
+        DONE = "done", _("opgehaald")
+        FAILED = "failed", _("mislukt")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    wamid = models.CharField(max_length=255)
+    media_id = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=16)  # image, audio, video, document, sticker
+    mime_type = models.CharField(max_length=255, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    attachment = models.ForeignKey(
+        "conversations.Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["wamid"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.media_id} ({self.status})"
+
+
+class Consent(models.Model):
+    """Opt-in and opt-out for WhatsApp, per number: when, how and the text shown.
+
+    The newest record for a number is its current state.
+    """
+
+    class State(models.TextChoices):
+        OPT_IN = "opt_in", _("aangemeld")
+        OPT_OUT = "opt_out", _("afgemeld")
+
+    address = models.CharField(max_length=32, help_text="E.164")
+    state = models.CharField(max_length=8, choices=State.choices)
+    at = models.DateTimeField()
+    method = models.CharField(_("hoe"), max_length=200, help_text="e.g. website form, keyword")
+    text_shown = models.TextField(_("getoonde tekst"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "-at"])]
+        verbose_name = _("WhatsApp-toestemming")
+        verbose_name_plural = _("WhatsApp-toestemmingen")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.state} {self.at:%Y-%m-%d}"

@@ -1,0 +1,48 @@
+"""What the inbox shows for a WhatsApp conversation: the window's time left, whether the reply
+box must offer templates instead of free text, and the customer's consent.
+
+Call reply_box(conversation) from the conversation view (and again on conversation.updated):
+    {"window_open": bool, "ends_at": datetime | None, "seconds_left": int,
+     "templates": [Template, …] (offer these when the window is closed),
+     "consent": Consent | None, "opted_out": bool}
+
+media_for(message) lists a message's media downloads (pending, done, failed with the reason),
+consent_for(contact) the consent history per WhatsApp number for the contact panel.
+"""
+
+from bereikbaar.channels.whatsapp import consent
+from bereikbaar.channels.whatsapp.models import Consent, MediaDownload
+from bereikbaar.channels.whatsapp.templates import templates_for
+from bereikbaar.channels.whatsapp.window import (
+    numbers,
+    seconds_left,
+    window_ends_at,
+    window_open,
+)
+from bereikbaar.contacts.models import Contact
+from bereikbaar.conversations.models import Conversation, Message
+
+
+def reply_box(conversation: Conversation) -> dict:
+    to = numbers(conversation.contact)
+    latest = consent.current(to[0]) if to else None
+    is_open = window_open(conversation)
+    return {
+        "window_open": is_open,
+        "ends_at": window_ends_at(conversation),
+        "seconds_left": seconds_left(conversation),
+        "templates": [] if is_open else list(templates_for(conversation)),
+        "consent": latest,
+        "opted_out": latest is not None and latest.state == latest.State.OPT_OUT,
+    }
+
+
+def media_for(message: Message) -> list[MediaDownload]:
+    if message.channel != "whatsapp" or not message.provider_id:
+        return []
+    return list(MediaDownload.objects.filter(wamid=message.provider_id).order_by("id"))
+
+
+def consent_for(contact: Contact) -> list[Consent]:
+    """Newest first, for every WhatsApp number of the contact."""
+    return list(Consent.objects.filter(address__in=numbers(contact)).order_by("-at", "-id"))

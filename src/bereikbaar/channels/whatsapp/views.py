@@ -1,0 +1,73 @@
+"""GET/POST /channels/whatsapp/webhook: the handshake, and signed webhooks stored before 200.
+
+The POST checks the size, then the signature over the raw bytes, then that it is JSON, and
+answers 200 only once accept() has committed the body. Parsing happens in the intake worker.
+"""
+
+import hashlib
+import hmac
+import json
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from bereikbaar.channels.whatsapp.models import Account
+from bereikbaar.channels.whatsapp.parse import senders
+from bereikbaar.channels.whatsapp.signature import valid
+from bereikbaar.intake.accept import accept
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return handshake(request)
+    return receive(request)
+
+
+def handshake(request: HttpRequest) -> HttpResponse:
+    token = request.GET.get("hub.verify_token", "")
+    known = Account.objects.values_list("verify_token", flat=True)
+    matches = any(hmac.compare_digest(token.encode(), t.encode()) for t in known if t)
+    if request.GET.get("hub.mode") != "subscribe" or not token or not matches:
+        return _error(403, "forbidden", "wrong hub.mode or hub.verify_token")
+    return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+
+
+def receive(request: HttpRequest) -> HttpResponse:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if length > limit:
+        return _error(413, "too_large", f"the body is over {limit} bytes")
+    body = request.body
+    secrets = {s for s in Account.objects.values_list("app_secret", flat=True) if s}
+    if not valid(body, request.headers.get("X-Hub-Signature-256", ""), secrets):
+        return _error(401, "bad_signature", "X-Hub-Signature-256 does not match the body")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "invalid", "the body is not valid JSON")
+    if not isinstance(data, dict):
+        return _error(400, "invalid", "the body must be a JSON object")
+    numbers = senders(data)
+    try:
+        accept("whatsapp", hashlib.sha256(body).hexdigest(), body, order_key=_order_key(numbers))
+    except DatabaseError:
+        # not stored: Meta retries on a non-2xx, so tell it to come back
+        return _error(503, "unavailable", "could not store the webhook; retry later")
+    return JsonResponse({"status": "accepted"})
+
+
+def _order_key(numbers: list[str]) -> str:
+    """One customer's messages are filed in order across channels (their phone number)."""
+    return f"phone:{numbers[0]}" if numbers else ""
+
+
+def _error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status)
