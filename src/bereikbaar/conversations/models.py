@@ -99,6 +99,8 @@ class Message(models.Model):
         max_length=16, choices=Delivery.choices, default=Delivery.NONE
     )
     delivery_error = models.CharField(max_length=500, blank=True)
+    # What else the provider said that an agent may want (raw unknown types, media metadata).
+    extra = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

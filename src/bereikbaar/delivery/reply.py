@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation, Message
-from bereikbaar.delivery.senders import channels_with_sender
+from bereikbaar.delivery.senders import refusal
 from bereikbaar.delivery.tasks import send_message
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
@@ -28,8 +28,8 @@ def reply(
     if not text:
         raise ReplyRefused("an empty reply cannot be sent")
     channel = channel or default_channel(conversation)
-    if channel not in channels_with_sender():
-        raise ReplyRefused(f"bereikbaar cannot send on {channel!r} yet")
+    if reason := refusal(channel, conversation):
+        raise ReplyRefused(reason)
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation,

@@ -1,8 +1,13 @@
 """The sender registry: each channel registers how to send a message out through its provider."""
 
+from collections.abc import Callable
 from typing import Protocol
 
-from bereikbaar.conversations.models import Message
+from bereikbaar.conversations.models import Conversation, Message
+
+# Why a reply on this channel cannot go out now ("" when it can): asked before it is stored,
+# so the agent hears "outside the 24-hour window" at once instead of a failed send later.
+Precheck = Callable[[Conversation], str]
 
 
 class SendError(Exception):
@@ -19,10 +24,31 @@ class Sender(Protocol):
 
 
 _senders: dict[str, Sender] = {}
+_prechecks: dict[str, Precheck] = {}
+# A line the reply box shows about the channel's state ("nog 3 u in het 24-uursvenster").
+_hints: dict[str, Precheck] = {}
 
 
-def register(channel: str, sender: Sender) -> None:
+def register(
+    channel: str, sender: Sender, precheck: Precheck | None = None, hint: Precheck | None = None
+) -> None:
     _senders[channel] = sender
+    if precheck is not None:
+        _prechecks[channel] = precheck
+    if hint is not None:
+        _hints[channel] = hint
+
+
+def hints(conversation: Conversation) -> list[str]:
+    return [line for check in _hints.values() if (line := check(conversation))]
+
+
+def refusal(channel: str, conversation: Conversation) -> str:
+    """Why a reply on `channel` would be refused now, or ""."""
+    if channel not in _senders:
+        return f"bereikbaar cannot send on {channel!r} yet"
+    check = _prechecks.get(channel)
+    return check(conversation) if check else ""
 
 
 def sender_for(channel: str) -> Sender:

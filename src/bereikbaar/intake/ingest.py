@@ -38,6 +38,7 @@ def ingest(inbound: InboundMessage) -> Message:
                     text=inbound.text,
                     html=sanitise_html(inbound.html) if inbound.html else "",
                     delivery_status=Message.Delivery.RECEIVED,
+                    extra=inbound.extra,
                 )
         except IntegrityError:  # filed meanwhile by another worker: same message
             return Message.objects.get(channel=inbound.channel, provider_id=inbound.provider_id)

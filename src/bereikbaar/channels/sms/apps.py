@@ -10,9 +10,9 @@ class SmsChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from bereikbaar.channels.sms.inbound import handle
-        from bereikbaar.channels.sms.sender import send
+        from bereikbaar.channels.sms.sender import reply_precheck, send
         from bereikbaar.delivery import senders
         from bereikbaar.intake import registry
 
         registry.register("sms", handle)
-        senders.register("sms", send)
+        senders.register("sms", send, precheck=reply_precheck)

@@ -56,6 +56,12 @@ def precheck(conversation: Conversation, to: str) -> str:
     return ""
 
 
+def reply_precheck(conversation: Conversation) -> str:
+    """precheck() for the reply box, which knows the conversation but not the number."""
+    to = phone_of(conversation)
+    return precheck(conversation, to) if to else "de klant heeft geen telefoonnummer"
+
+
 def send(message: Message) -> str:
     to = phone_of(message.conversation)
     if not to:

@@ -37,6 +37,18 @@ def reply_box(conversation: Conversation) -> dict:
     }
 
 
+def hint(conversation: Conversation) -> str:
+    """One line for the reply box: the 24-hour window's time left, or that it is closed."""
+    if not numbers(conversation.contact):
+        return ""
+    if window_open(conversation):
+        hours, rest = divmod(seconds_left(conversation), 3600)
+        return f"WhatsApp: nog {hours} u {rest // 60} min in het 24-uursvenster"
+    if templates_for(conversation):
+        return "WhatsApp: 24-uursvenster gesloten, alleen een goedgekeurd template kan nog"
+    return "WhatsApp: 24-uursvenster gesloten en geen goedgekeurde templates; kies een ander kanaal"
+
+
 def media_for(message: Message) -> list[MediaDownload]:
     if message.channel != "whatsapp" or not message.provider_id:
         return []
