@@ -13,7 +13,7 @@ from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
 from bereikbaar.routing.access import groups_for
-from bereikbaar.routing.assign import route
+from bereikbaar.routing.triage import on_inbound
 
 AUTOMATED_TAG = "automatisch"
 
@@ -44,6 +44,7 @@ def ingest(inbound: InboundMessage) -> Message:
             return Message.objects.get(channel=inbound.channel, provider_id=inbound.provider_id)
         for item in inbound.attachments:
             add_attachment(message, item.filename, item.content, item.content_type)
+        on_inbound(conversation, message, created)
         _touch(conversation, message, created, reopen=not inbound.automated)
     return message
 
@@ -88,7 +89,6 @@ def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conver
     subject = inbound.subject or inbound.text.strip().split("\n")[0][:120]
     tags = [AUTOMATED_TAG] if inbound.automated else []
     conversation = Conversation.objects.create(contact=contact, subject=subject, tags=tags)
-    route(conversation)
     return conversation, True
 
 
