@@ -62,6 +62,10 @@ def serve(host: str, port: int, workers: bool = True) -> None:
     stop = threading.Event()
     if workers:
         _start_workers(stop)
+        # the SMTP receiver and IMAP pollers run once per deployment, beside the workers
+        from bereikbaar.channels.email.runtime import start as start_email
+
+        start_email(stop)
     config = uvicorn.Config(
         application, host=host, port=port, lifespan="off", log_level="warning", ws="websockets"
     )

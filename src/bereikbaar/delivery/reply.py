@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation, Message
-from bereikbaar.delivery.senders import refusal
+from bereikbaar.delivery.senders import channels_with_sender, refusal
 from bereikbaar.delivery.tasks import send_message
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
@@ -22,13 +22,24 @@ def default_channel(conversation: Conversation) -> str:
 
 
 def reply(
-    conversation: Conversation, author: AbstractBaseUser, text: str, channel: str = ""
+    conversation: Conversation,
+    author: AbstractBaseUser,
+    text: str,
+    channel: str = "",
+    *,
+    prechecked: bool = False,
 ) -> Message:
+    """Store an agent's reply and enqueue its sending, or refuse at once with the reason.
+
+    `prechecked`: the caller applied its own, stricter rules (a WhatsApp template outside the
+    24-hour window), so the channel's free-form precheck does not apply.
+    """
     text = text.strip()
     if not text:
         raise ReplyRefused("an empty reply cannot be sent")
     channel = channel or default_channel(conversation)
-    if reason := refusal(channel, conversation):
+    reason = refusal(channel, conversation)
+    if reason and not (prechecked and channel in channels_with_sender()):
         raise ReplyRefused(reason)
     with transaction.atomic():
         message = Message.objects.create(

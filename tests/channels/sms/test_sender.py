@@ -4,7 +4,7 @@ import pytest
 
 from bereikbaar.channels.sms import consent
 from bereikbaar.channels.sms.sender import send as sms_send
-from bereikbaar.delivery.reply import reply
+from bereikbaar.delivery.reply import ReplyRefused, reply
 from bereikbaar.delivery.tasks import send_message
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, NUMBER, PUBLIC_URL, form, twilio_error
@@ -71,11 +71,25 @@ def test_an_unreachable_twilio_is_retried(conversation, anna, twilio):
     assert "unreachable" in message.delivery_error
 
 
-def test_after_stop_nothing_is_sent(post_sms, run_intake, conversation, anna, twilio):
+def test_after_stop_a_reply_is_refused_before_it_is_stored(
+    post_sms, run_intake, conversation, anna, twilio
+):
     post_sms("inbound_stop")
     run_intake()
     assert consent.opted_out("+31612345678")
-    message = send(conversation, anna)
+    with pytest.raises(ReplyRefused, match="afgemeld"):
+        reply(conversation, anna, "Jammer", channel="sms")
+    assert [r for r in twilio.requests if r["method"] == "POST"] == []
+
+
+def test_a_reply_queued_before_stop_arrived_is_not_sent(
+    post_sms, run_intake, conversation, anna, twilio
+):
+    message = reply(conversation, anna, "Nog even dit", channel="sms")
+    post_sms("inbound_stop")
+    run_intake()
+    send_message.call(message.pk)
+    message.refresh_from_db()
     assert message.delivery_status == "failed"
     assert "afgemeld" in message.delivery_error
     assert [r for r in twilio.requests if r["method"] == "POST"] == []
@@ -135,9 +149,8 @@ def test_a_text_we_start_needs_an_opt_in(db, anna, twilio, account):
     contact = Contact.objects.create(name="Nieuw")
     contact.identities.create(kind="phone", value="+31687654321")
     conversation = Conversation.objects.create(contact=contact)
-    message = send(conversation, anna, "Uw afspraak is morgen.")
-    assert message.delivery_status == "failed"
-    assert "opt-in" in message.delivery_error
+    with pytest.raises(ReplyRefused, match="opt-in"):
+        reply(conversation, anna, "Uw afspraak is morgen.", channel="sms")
     consent.record_opt_in(
         "+31687654321", "telefoon", "Mogen we u per sms herinneren?", timezone.now()
     )

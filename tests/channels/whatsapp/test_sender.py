@@ -6,7 +6,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from bereikbaar.conversations.models import Message
-from bereikbaar.delivery.reply import reply
+from bereikbaar.delivery.reply import ReplyRefused, reply
 from bereikbaar.delivery.tasks import send_message
 
 from .conftest import ACCESS_TOKEN, PHONE_NUMBER_ID, graph_error, status_payload
@@ -38,10 +38,10 @@ def test_it_posts_the_reply_and_records_the_wamid(customer_writes, graph, anna):
 
 def test_it_refuses_a_free_form_reply_outside_the_window(customer_writes, graph, anna):
     inbound = customer_writes(ago=25 * 3600)
-    message = send(inbound.conversation, anna)
-    assert message.delivery_status == "failed"
-    assert "24-uursvenster" in message.delivery_error
-    assert "sjabloon" in message.delivery_error
+    with pytest.raises(ReplyRefused) as refused:
+        reply(inbound.conversation, anna, "Hallo", channel="whatsapp")
+    assert "24-uursvenster" in str(refused.value)
+    assert "sjabloon" in str(refused.value)
     assert graph.requests == []
 
 

@@ -93,8 +93,11 @@ def test_stop_records_an_opt_out_at_once(customer_writes, word):
 def test_after_stop_nothing_is_sent(customer_writes, graph, anna, template):
     yesterday = timezone.now() - timezone.timedelta(days=1)
     consent.record_opt_in("+31612345678", "webformulier", "Ja", at=yesterday)
-    conversation = customer_writes(text="STOP").conversation
+    conversation = customer_writes(text="Hallo").conversation
     message = reply(conversation, anna, "Jammer!", channel="whatsapp")
+    customer_writes(text="STOP")  # arrives after the reply was queued, before it went out
+    with pytest.raises(ReplyRefused, match="afgemeld"):
+        reply(conversation, anna, "Nog iets", channel="whatsapp")
     send_message.call(message.pk)
     message.refresh_from_db()
     assert message.delivery_status == "failed"

@@ -1,3 +1,5 @@
+"""The email channel."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,19 @@ class EmailChannelConfig(AppConfig):
     name = "bereikbaar.channels.email"
     label = "channel_email"
     verbose_name = "E-mail"
+
+    def ready(self) -> None:
+        from bereikbaar.channels.email.parse import parse
+        from bereikbaar.channels.email.sender import send
+        from bereikbaar.delivery import senders
+        from bereikbaar.intake import registry
+
+        registry.register("email", parse)
+        senders.register("email", send)
+
+        from django.db.models.signals import post_save
+
+        from bereikbaar.channels.email.acknowledge import on_message_saved
+        from bereikbaar.conversations.models import Message
+
+        post_save.connect(on_message_saved, sender=Message, dispatch_uid="email-acknowledge")

@@ -56,7 +56,8 @@ def send_template(
             f"no recorded WhatsApp opt-in for {to[0]}: a conversation we start needs one"
         )
     with transaction.atomic():
-        message = reply(conversation, author, render(template, parameters), channel="whatsapp")
+        text = render(template, parameters)
+        message = reply(conversation, author, text, channel="whatsapp", prechecked=True)
         TemplateSend.objects.create(message=message, template=template, parameters=parameters)
     return message
 
