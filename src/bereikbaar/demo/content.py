@@ -5,6 +5,7 @@ Plain data, no Django. Placeholders in texts: {voornaam} {naam} {order} {bedrag}
 """
 
 ORGANISATION = "Zonnestroom Nederland B.V."
+SUPPORT_ADDRESS = "klantenservice@zonnestroom.example"
 
 TEAMS = [
     # slug, name, is_default

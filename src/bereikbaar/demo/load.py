@@ -88,6 +88,7 @@ def load_demo(
         _reset(out)
     if demo_exists():
         _ensure_token()
+        _ensure_email_inbox()
         print("Demo-gegevens zijn al geladen (gebruik --reset om opnieuw te beginnen).", file=out)
         return
     started = timezone.now()
@@ -95,6 +96,7 @@ def load_demo(
     with transaction.atomic(), _own_timestamps(Contact, Identity, Conversation, Message):
         Builder(random.Random(seed), started, out).build(contacts, conversations)
     _ensure_token()
+    _ensure_email_inbox()
     seconds = (timezone.now() - started).total_seconds()
     print(f"Klaar in {seconds:.1f} s.", file=out)
 
@@ -120,6 +122,10 @@ def print_logins(host: str, port: int, out: TextIO | None = None) -> None:
         lines.append(f"                  (ook in {token_path()})")
     if callback:
         lines.append(f"  antwoorden via het API-kanaal gaan naar {callback}")
+    lines.append(
+        f"  e-mail:         stuur naar {C.SUPPORT_ADDRESS} via smtp://127.0.0.1:"
+        f"{settings.BEREIKBAAR_SMTP_PORT}"
+    )
     lines.append("")
     print("\n".join(lines), file=out)
 
@@ -139,6 +145,15 @@ def _read_token() -> str:
     if not ApiToken.objects.filter(key_hash=hash_token(token)).exists():
         return ""
     return token
+
+
+def _ensure_email_inbox() -> None:
+    """The support address the demo's SMTP receiver accepts mail for."""
+    from bereikbaar.channels.email.models import EmailInbox
+
+    EmailInbox.objects.get_or_create(
+        address=C.SUPPORT_ADDRESS, defaults={"name": C.ORGANISATION, "enabled": True}
+    )
 
 
 def _ensure_token() -> str:
