@@ -63,12 +63,14 @@ def fresh_database(env: dict[str, str]):
 
     name = f"bk_live_{secrets.token_hex(4)}"
     parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
+    # the database DATABASE_URL names need not exist (the test run only uses test_<name>)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield {**env, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}"))}
     finally:
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

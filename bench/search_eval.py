@@ -1,0 +1,336 @@
+"""Help-centre search quality and latency.
+
+Imports the demo articles (src/bereikbaar/helpcenter/fixtures/articles.jsonl) into a fresh
+SQLite data dir (and, with --postgres URL, into that database, whose help-centre tables are
+emptied first; each engine runs in its own child process), runs
+bench/data/search/queries.jsonl through the same search() the API uses,
+and reports top-1 accuracy, hit@3, MRR and per-query latency p50/p99. With --scale N it then
+adds N generated Dutch articles and measures latency (and accuracy among the distractors)
+again. Writes/replaces the "## Help search" section of bench/RESULTS.md.
+
+    .venv/bin/python bench/search_eval.py [--scale 10000] [--postgres URL] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ARTICLES = ROOT / "src/bereikbaar/helpcenter/fixtures/articles.jsonl"
+QUERIES = HERE / "data/search/queries.jsonl"
+SECTION = "## Help search"
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = (len(values) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def setup(database_url: str | None) -> str:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    data_dir = tempfile.mkdtemp(prefix="bereikbaar-search-")
+    atexit.register(shutil.rmtree, data_dir, True)
+    os.environ["BEREIKBAAR_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bereikbaar.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from bereikbaar.helpcenter.models import Article, HelpEvent, SearchQuery
+
+    HelpEvent.objects.all().delete()
+    SearchQuery.objects.all().delete()
+    # The default synonym list as a fresh install has it (an older run may have left another).
+    import importlib
+
+    from bereikbaar.helpcenter.models import Synonym
+
+    seed = importlib.import_module("bereikbaar.helpcenter.migrations.0002_search_index")
+    Synonym.objects.all().delete()
+    Synonym.objects.bulk_create(
+        [Synonym(term=t, synonyms=syn, language="nl") for t, syn in seed.DEFAULT_SYNONYMS]
+    )
+    for a in Article.objects.all():
+        a.delete()
+    return connection.vendor
+
+
+def load_queries() -> list[dict]:
+    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line]
+
+
+def evaluate(queries: list[dict], loops: int) -> dict:
+    from bereikbaar.helpcenter.search import search
+
+    ranks: list[int | None] = []
+    per_kind: dict[str, list[bool]] = defaultdict(list)
+    failures = []
+    for q in queries:  # first pass: answers (and warms the corpus cache)
+        hits = search(q["q"], q.get("lang", "nl"), limit=10)
+        slugs = [h.slug for h in hits]
+        rank = slugs.index(q["expected"]) + 1 if q["expected"] in slugs else None
+        ranks.append(rank)
+        per_kind[q.get("kind", "")].append(rank == 1)
+        if rank != 1:
+            failures.append((q["q"], q["expected"], slugs[:3]))
+    times: list[float] = []
+    for _ in range(loops):
+        for q in queries:
+            t0 = time.perf_counter()
+            search(q["q"], q.get("lang", "nl"), limit=10)
+            times.append((time.perf_counter() - t0) * 1000)
+    n = len(queries)
+    return {
+        "n": n,
+        "top1": sum(r == 1 for r in ranks) / n,
+        "hit3": sum(r is not None and r <= 3 for r in ranks) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+        "p50": percentile(times, 50),
+        "p99": percentile(times, 99),
+        "samples": len(times),
+        "per_kind": {k: (sum(v), len(v)) for k, v in sorted(per_kind.items())},
+        "failures": failures,
+    }
+
+
+def generate(n: int, seed: int = 7) -> tuple[float, int]:
+    """N synthetic Dutch articles built from the demo articles' words; returns (seconds,
+    vocabulary size)."""
+    from bereikbaar.text.dutch import words
+
+    rng = random.Random(seed)
+    vocab = sorted(
+        {
+            w
+            for line in ARTICLES.read_text(encoding="utf-8").splitlines()
+            for w in words(json.loads(line)["body"])
+            if w.isalpha() and len(w) > 3
+        }
+    )
+    extra = (
+        "klant levering pakket bestelling adres monteur afspraak kabel dak zolder gemeente "
+        "subsidie isolatie ventilatie boiler keuken badkamer tuin schuur garage kantoor"
+    ).split()
+    vocab += extra
+    from django.db import transaction
+
+    from bereikbaar.helpcenter.models import Article
+    from bereikbaar.helpcenter.render import render_markdown
+    from bereikbaar.helpcenter.search import index_fields, rebuild_index
+
+    t0 = time.perf_counter()
+    batch = []
+    for i in range(n):
+        title = " ".join(rng.choice(vocab) for _ in range(rng.randint(3, 7))).capitalize()
+        paras = [
+            " ".join(rng.choice(vocab) for _ in range(rng.randint(15, 40))) + "."
+            for _ in range(rng.randint(2, 5))
+        ]
+        a = Article(
+            slug=f"gen-{i:05d}",
+            title=title,
+            body="\n\n".join(paras),
+            language="nl",
+            tags=[rng.choice(vocab)],
+            category="Gegenereerd",
+        )
+        a.body_html = render_markdown(a.body)
+        a.search_title, a.search_body = index_fields(a)
+        a.search_length = len(a.search_title.split()) + len(a.search_body.split())
+        batch.append(a)
+    with transaction.atomic():
+        Article.objects.bulk_create(batch, batch_size=500)
+        rebuild_index()
+    return time.perf_counter() - t0, len(vocab)
+
+
+def write_section(path: Path, body: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    if start is None:
+        new = (text.rstrip("\n") + "\n\n" if text.strip() else "") + body.rstrip("\n") + "\n"
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        new_lines = lines[:start] + body.rstrip("\n").splitlines() + [""] + lines[end:]
+        new = "\n".join(new_lines).rstrip("\n") + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def run_engine(args) -> dict:
+    """Everything for one engine, in this process (Django is set up once per process)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    vendor = setup(args.database_url)
+    from bereikbaar.helpcenter.importer import import_file
+    from bereikbaar.helpcenter.models import Article
+
+    import_file(ARTICLES, out=io.StringIO())
+    queries = load_queries()
+    base = evaluate(queries, args.loops)
+    base["articles"] = Article.objects.count()
+    result = {"vendor": vendor, "base": base, "scaled": None}
+    if args.scale:
+        secs, vocab = generate(args.scale)
+        if vendor == "postgresql":
+            from django.db import connection
+
+            with connection.cursor() as cur:  # what autovacuum would do after a bulk load
+                cur.execute("ANALYZE helpcenter_article")
+        scaled = evaluate(queries, max(1, args.loops // 2))
+        scaled["import_s"] = secs
+        scaled["vocab"] = vocab
+        scaled["articles"] = Article.objects.count()
+        # How much a common query matches: the share of articles containing "omvormer".
+        scaled["omvormer_share"] = Article.objects.filter(
+            search_body__contains=" omvormer "
+        ).count() / max(1, scaled["articles"])
+        result["scaled"] = scaled
+    return result
+
+
+def report(r: dict) -> None:
+    b = r["base"]
+    print(
+        f"{r['vendor']}: {b['n']} queries over {b['articles']} articles: top-1 {b['top1']:.1%}, "
+        f"hit@3 {b['hit3']:.1%}, MRR {b['mrr']:.3f}, p50 {b['p50']:.2f} ms, p99 {b['p99']:.2f} ms"
+    )
+    for q, expected, got in b["failures"]:
+        print(f"  miss: {q!r} expected {expected}, got {got}")
+    if r["scaled"]:
+        s = r["scaled"]
+        print(
+            f"{r['vendor']} with {s['articles']} articles: top-1 {s['top1']:.1%}, "
+            f"p50 {s['p50']:.2f} ms, p99 {s['p99']:.2f} ms"
+        )
+
+
+ENGINE = {
+    "sqlite": "SQLite FTS5",
+    "postgresql": "PostgreSQL 'simple' tsvector + GIN",
+}
+
+
+def section(results: list[dict], args) -> str:
+    base = results[0]["base"]
+    kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in base["per_kind"].items())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cmd = ".venv/bin/python bench/search_eval.py" + (f" --scale {args.scale}" if args.scale else "")
+    if args.postgres:
+        cmd += " --postgres URL"
+    out = [
+        SECTION,
+        "",
+        f"- **Date:** {now}; command `{cmd}`; Python {sys.version.split()[0]}; "
+        f"{os.cpu_count()} CPUs shared with other work.",
+        f"- **Corpus:** the {base['articles']} demo articles of Zonnestroom Nederland "
+        "(`src/bereikbaar/helpcenter/fixtures/articles.jsonl`).",
+        f"- **Queries:** {base['n']} Dutch customer queries written for this project "
+        "(`bench/data/search/queries.jsonl`, each with the article it should find); "
+        f"top-1 hits by kind: {kinds}.",
+        "- **Latency:** in-process `search()` (query analysis, engine candidates, BM25F re-rank "
+        "in Python, snippets), warm statistics cache, no HTTP.",
+        "- **Caveat:** the queries were written by the author of the articles. The ranking "
+        "was tuned on the first 98; the 50 of kind *second-set* were written after that "
+        "tuning and scored 37/50 (74 %) top-1 on their first run; a few general Dutch "
+        "synonyms (wijzigen/veranderen, kopen/aanschaffen, …) were then added to the default "
+        "list, so they are no longer held out either. The 30 of kind *third-set* were "
+        "written last and nothing was tuned on them (their first run: 27/30 top-1, 30/30 "
+        "in the top 3). Expect less on queries by other people.",
+        "",
+        "| engine | articles | top-1 | hit@3 | MRR | p50 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        b = r["base"]
+        out.append(
+            f"| {ENGINE.get(r['vendor'], r['vendor'])} | {b['articles']} | **{b['top1']:.1%}** | "
+            f"{b['hit3']:.1%} | {b['mrr']:.3f} | **{b['p50']:.2f}** | **{b['p99']:.2f}** |"
+        )
+    for r in results:
+        s = r["scaled"]
+        if s:
+            out.append(
+                f"| {ENGINE.get(r['vendor'], r['vendor'])} | {s['articles']:,} (+ generated) | "
+                f"{s['top1']:.1%} | {s['hit3']:.1%} | {s['mrr']:.3f} | **{s['p50']:.2f}** | "
+                f"**{s['p99']:.2f}** |"
+            )
+    scaled = next((r["scaled"] for r in results if r["scaled"]), None)
+    if scaled:
+        out += [
+            "",
+            f"Generated articles: {args.scale:,} random word salads drawn from the demo "
+            f"articles' own vocabulary ({scaled['vocab']:,} words), so the distractors use "
+            "exactly the words of the queries (for example "
+            f"{scaled['omvormer_share']:.0%} of all articles contain “omvormer”) and each "
+            "query hands thousands of matches to the engine to rank: a harsher case than a "
+            "real 10k-article help centre. Both engines give the same results on the demo "
+            "corpus: the final ranking is the same Python code over the same tokens; at 10k "
+            "only the engines' candidate pre-selection (top 150 by their own rank) differs.",
+        ]
+    if base["failures"]:
+        out += ["", "Misses on the demo corpus (query → expected; got):", ""]
+        out += [f"- “{q}” → {e}; got {', '.join(g) or 'nothing'}" for q, e, g in base["failures"]]
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=int, default=0, help="add N generated articles")
+    ap.add_argument("--loops", type=int, default=5)
+    ap.add_argument("--postgres", default=None, help="also run on this PostgreSQL database URL")
+    ap.add_argument("--database-url", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+
+    if args.json:  # a child: one engine, JSON on stdout
+        print(json.dumps(run_engine(args)))
+        return 0
+    results = []
+    for url in [None, args.postgres] if args.postgres else [None]:
+        cmd = [sys.executable, __file__, "--json", "--scale", str(args.scale)]
+        cmd += ["--loops", str(args.loops)]
+        if url:
+            cmd += ["--database-url", url]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return 1
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        report(results[-1])
+    if not args.no_write:
+        write_section(Path(args.out), section(results, args))
+        print(f"wrote {SECTION!r} in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

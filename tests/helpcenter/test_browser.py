@@ -1,0 +1,96 @@
+"""The help centre in real Chromium against `bereikbaar serve`: Dutch search finds the right
+article, "Did this help?" works without a reload, and a person is one click away."""
+
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.browser.live_server import VENV_BIN, free_port, fresh_database, wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FIXTURE = Path(__file__).resolve().parents[2] / "src/bereikbaar/helpcenter/fixtures/articles.jsonl"
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture
+def help_server(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    env = {
+        **os.environ,
+        "BEREIKBAAR_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
+    }
+    if env.get("DATABASE_URL"):
+        # Create the fresh database from the server's maintenance database, which exists.
+        parts = urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/postgres"))
+    with fresh_database(env) as env:
+        imported = subprocess.run(
+            [str(VENV_BIN / "bereikbaar"), "articles", "import", str(FIXTURE)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+        port = free_port()
+        log = tmp_path / "server.log"
+        with open(log, "w") as out:
+            process = subprocess.Popen(
+                [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.parametrize(
+    "query,title",
+    [
+        ("wachtwoordherstel", "Wachtwoord vergeten of kwijt? Wachtwoord herstellen"),
+        ("financiële vermindering energiebelasting", "Energiebelasting en de vermindering"),
+    ],
+)
+def test_search_vote_and_talk_to_a_person(help_server, query, title):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(locale="nl-NL")
+        page.goto(f"{help_server}/help/")
+        page.get_by_label("Waar kunnen we je mee helpen?").fill(query)
+        page.keyboard.press("Enter")
+        first = page.locator("ol.results li a").first
+        expect(first).to_contain_text(title)
+        first.click()
+        expect(page.locator("h1")).to_contain_text(title)
+        page.get_by_role("button", name="Nee").click()  # htmx: no reload
+        expect(page.locator("#vote")).to_contain_text("Jammer dat dit niet hielp")
+        page.locator("#vote").get_by_role("link", name="Praat met een mens").click()
+        expect(page.locator("h1")).to_have_text("Praat met een mens")
+        expect(page.locator(".channel h2").first).to_have_text("Telefoon")
+        browser.close()

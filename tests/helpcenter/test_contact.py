@@ -1,0 +1,65 @@
+"""The public contact page: every channel with an honest, live expected wait."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from bereikbaar.contacts.models import Contact
+from bereikbaar.conversations.models import Conversation
+from bereikbaar.helpcenter.waits import expected_waits
+from tests.conftest import make_agent
+
+
+def waits():
+    return {w.kind: w for w in expected_waits()}
+
+
+def conversation(channel, minutes_to_answer, assignee=None, **kw):
+    contact = Contact.objects.create()
+    c = Conversation.objects.create(
+        contact=contact, last_inbound_channel=channel, assignee=assignee, **kw
+    )
+    if minutes_to_answer is not None:
+        c.first_response_at = c.created_at + timedelta(minutes=minutes_to_answer)
+        c.save(update_fields=["first_response_at"])
+    return c
+
+
+def test_no_agent_online_says_so(db):
+    w = waits()
+    assert w["phone"].minutes is None and w["webchat"].minutes is None
+    assert "niemand online" in w["phone"].text
+    assert w["email"].text == "Nog geen gegevens"
+
+
+def test_live_wait_from_agents_online_and_queue(service):
+    make_agent("anna", service, presence="online")
+    make_agent("bram", service, presence="offline")
+    assert waits()["webchat"].minutes == 0
+    for _ in range(3):
+        conversation("webchat", None)
+    w = waits()["webchat"]
+    assert w.minutes > 0 and "1 medewerker online, 3 wachtend" in w.basis
+
+
+def test_written_channels_use_recent_first_response_times(db):
+    for m in (10, 20, 30, 40, 50):
+        conversation("email", m)
+    old = conversation("email", 600)
+    Conversation.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    w = waits()["email"]
+    assert w.minutes == 30.0
+    assert "30 minuten" in w.text and "5 gesprekken" in w.basis
+    # too few WhatsApp samples: falls back to all channels
+    conversation("whatsapp", 2)
+    assert waits()["whatsapp"].minutes is not None
+
+
+def test_contact_page_lists_every_channel_without_a_form(client, db):
+    r = client.get("/contact/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    for label in ("Telefoon", "Chat", "WhatsApp", "SMS", "E-mail"):
+        assert label in html
+    assert "<form" not in html.split("<main", 1)[1].split("</main>")[0].replace('role="search"', "")
+    assert "Verwachte" in html

@@ -1,0 +1,157 @@
+"""Dutch help search through the database engine in use (SQLite FTS5 or PostgreSQL)."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bereikbaar.helpcenter.importer import import_file
+from bereikbaar.helpcenter.models import Synonym
+from bereikbaar.helpcenter.search import search
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "src/bereikbaar/helpcenter/fixtures/articles.jsonl"
+QUERIES = ROOT / "bench/data/search/queries.jsonl"
+
+
+def slugs(q, lang="nl"):
+    return [h.slug for h in search(q, lang)]
+
+
+@pytest.fixture
+def kb(make_article):
+    make_article(
+        "wachtwoord-herstellen",
+        "Toegang tot je account terugkrijgen",
+        "Gebruik de wachtwoordherstel-link in de e-mail om een nieuw wachtwoord te kiezen.",
+    )
+    make_article(
+        "wachtwoord-vergeten",
+        "Wat te doen als je het niet meer weet",
+        "Kijk op de pagina wachtwoord-vergeten en volg de stappen.",
+    )
+    make_article(
+        "financiele-hulp",
+        "Financiële hulp bij betalingsproblemen",
+        "Wij helpen je met een regeling.",
+    )
+    make_article("jaarafrekening", "De jaarafrekening", "Eens per jaar krijg je een factuur.")
+    make_article(
+        "omvormer", "Omvormer storing", "Een rood lampje op de omvormer betekent een storing."
+    )
+    make_article("meterkast", "De meterkast", "Hier zit de hoofdschakelaar.")
+
+
+def test_compound_part_finds_the_compound(kb):
+    assert "wachtwoord-herstellen" in slugs("wachtwoord")
+
+
+def test_whole_compound_finds_its_parts(make_article):
+    make_article("herstel", "Een nieuw wachtwoord", "Wachtwoord herstellen gaat zo.")
+    assert slugs("wachtwoordherstel")[0] == "herstel"
+
+
+def test_two_words_find_the_hyphenated_form(kb):
+    assert slugs("wachtwoord vergeten")[0] == "wachtwoord-vergeten"
+
+
+def test_diacritics_are_folded_both_ways(kb, make_article):
+    assert slugs("financiele")[0] == "financiele-hulp"
+    make_article("ideeen", "Ideeën", "Coördinatie van ideeën.")
+    assert slugs("ideeen")[0] == "ideeen"
+    assert slugs("Ideeën")[0] == "ideeen"
+
+
+def test_stemming_matches_plural_to_singular(kb):
+    assert slugs("facturen")[0] == "jaarafrekening"
+    assert slugs("storingen omvormers")[0] == "omvormer"
+
+
+@pytest.mark.parametrize("typo", ["omvormr", "jaarafrekenig", "meterkats"])
+def test_short_queries_tolerate_one_typo(kb, typo):
+    assert slugs(typo), typo
+    assert slugs(typo)[0] in {"omvormer", "jaarafrekening", "meterkast"}
+
+
+def test_agent_synonyms_widen_the_search(kb):
+    Synonym.objects.all().delete()  # the starting list already knows "inverter"
+    assert "omvormer" not in slugs("inverter")
+    Synonym.objects.create(term="omvormer", synonyms="inverter, omzetter", language="nl")
+    assert slugs("inverter")[0] == "omvormer"
+    assert slugs("omzetter")[0] == "omvormer"
+
+
+def test_phrase_synonym(kb):
+    Synonym.objects.all().delete()
+    assert slugs("ligt eruit") == []
+    Synonym.objects.create(term="storing", synonyms="ligt eruit", language="nl")
+    assert slugs("ligt eruit")[0] == "omvormer"
+
+
+def test_title_match_ranks_above_body_matches(make_article):
+    make_article("body", "Over je energie", "Terugleveren, terugleveren en nog eens terugleveren.")
+    make_article("title", "Terugleveren", "Hoe het werkt met je zonnepanelen.")
+    assert slugs("terugleveren") == ["title", "body"]
+
+
+def test_drafts_and_other_languages_are_not_found(make_article):
+    make_article("concept", "Geheime omvormer", "omvormer", status="draft")
+    make_article("en", "Inverter", "inverter omvormer", language="en")
+    assert slugs("omvormer") == []
+    assert slugs("inverter", "en") == ["en"]
+
+
+def test_hits_carry_score_and_plain_snippet(kb):
+    hits = search("rood lampje omvormer")
+    assert hits[0].slug == "omvormer"
+    assert hits[0].score > 0
+    assert "rood lampje" in hits[0].snippet
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_empty_and_junk_queries(kb):
+    assert search("") == []
+    assert search("   ") == []
+    assert isinstance(search("\"* OR NEAR( ) AND -- ; ' omvormer"), list)  # no engine error
+    assert search("x" * 5000) == []
+    assert search("\x00\ud800 omvormer") is not None
+
+
+def test_deleting_an_article_removes_it(kb):
+    from bereikbaar.helpcenter.models import Article
+
+    Article.objects.get(slug="omvormer").delete()
+    assert "omvormer" not in slugs("omvormer")
+
+
+@pytest.mark.django_db
+def test_demo_articles_and_query_set_top1_at_least_90_percent():
+    """The project's own query set over the demo articles: the same on SQLite and PostgreSQL."""
+    assert import_file(FIXTURE, out=io.StringIO()) == 0
+    queries = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines()]
+    assert len(queries) >= 60
+    hit = {id(q): slugs(q["q"], q["lang"])[:1] == [q["expected"]] for q in queries}
+    first = [q for q in queries if q["kind"] not in ("second-set", "third-set")]
+    # The first set was tuned on; the second was written afterwards (see bench/RESULTS.md).
+    assert sum(hit[id(q)] for q in first) / len(first) >= 0.9
+    assert sum(hit.values()) / len(queries) >= 0.85
+
+
+GOLDEN = {
+    "wachtwoordherstel": "wachtwoord-vergeten",
+    "wachtwoord-vergeten": "wachtwoord-vergeten",
+    "meterstand doorgevn": "meterstand-doorgeven",
+    "financiële vermindering energiebelasting": "energiebelasting-vermindering",
+    "beeindigen contract": "contract-opzeggen",
+    "opzegboete": "opzegvergoeding",
+    "omvormerstoring": "omvormer-foutcode",
+    "inlogcode kwijt": "wachtwoord-vergeten",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query,expected", sorted(GOLDEN.items()))
+def test_golden_queries(query, expected):
+    import_file(FIXTURE, out=io.StringIO())
+    assert slugs(query)[0] == expected
