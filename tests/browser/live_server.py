@@ -97,6 +97,8 @@ def live_server(tmp_path: Path):
         **os.environ,
         "BEREIKBAAR_DATA_DIR": str(tmp_path / "data"),
         "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
+        # its own SMTP port, so live servers never fight over (or receive) each other's mail
+        "BEREIKBAAR_SMTP_PORT": str(free_port()),
     }
     env.pop("BEREIKBAAR_DEBUG", None)
     with fresh_database(env) as env:
