@@ -75,6 +75,12 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return run(sys.stdin, sys.stdout)
 
 
+def cmd_similar(args: argparse.Namespace) -> int:
+    from bereikbaar.text.similar_cli import run
+
+    return run(sys.stdin, sys.stdout)
+
+
 def cmd_articles_import(args: argparse.Namespace) -> int:
     _django()
     _migrate()
@@ -171,6 +177,11 @@ def parser() -> argparse.ArgumentParser:
         "signals", help="emotion, urgency and language for JSON Lines {id, text} on stdin"
     )
     signals.set_defaults(func=cmd_signals)
+
+    similar = sub.add_parser(
+        "similar", help="same question? JSON Lines {id, a, b} on stdin, a verdict per line out"
+    )
+    similar.set_defaults(func=cmd_similar)
 
     articles = sub.add_parser("articles", help="help-centre articles")
     articles_sub = articles.add_subparsers(dest="action", required=True)
