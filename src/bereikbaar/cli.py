@@ -94,6 +94,8 @@ CHANNEL_SETUP = {
     "email": "bereikbaar.channels.email.setup",
     "whatsapp": "bereikbaar.channels.whatsapp.setup",
     "twilio": "bereikbaar.channels.sms.setup",
+    "cti": "bereikbaar.channels.voice.setup",
+    "twilio-voice": "bereikbaar.channels.voice.setup_twilio",
 }
 
 

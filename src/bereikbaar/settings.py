@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bereikbaar.contacts",
     "bereikbaar.conversations",
+    "bereikbaar.stories",
     "bereikbaar.routing",
     "bereikbaar.intake",
     "bereikbaar.delivery",
@@ -37,7 +38,9 @@ INSTALLED_APPS = [
     "bereikbaar.channels.email",
     "bereikbaar.channels.whatsapp",
     "bereikbaar.channels.sms",
+    "bereikbaar.channels.voice",
     "bereikbaar.inbox",
+    "bereikbaar.analytics",
     "bereikbaar.demo",
     "bereikbaar.api",
 ]

@@ -9,7 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("simulator/", include("bereikbaar.demo.urls")),
     path("channels/whatsapp/", include("bereikbaar.channels.whatsapp.urls")),
+    path("channels/", include("bereikbaar.channels.voice.urls")),
     path("channels/twilio/", include("bereikbaar.channels.sms.urls")),
     path("", include("bereikbaar.helpcenter.urls")),
+    path("analytics/", include("bereikbaar.analytics.urls")),
     path("", include("bereikbaar.inbox.urls")),
 ]

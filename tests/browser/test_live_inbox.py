@@ -6,7 +6,6 @@ browser's fragment re-fetching are all exercised together.
 """
 
 import json
-import os
 import urllib.request
 from pathlib import Path
 
@@ -151,12 +150,6 @@ class FlakyLine:
         self.current.close(code=4000, reason="line cut by the test")
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="the dropped line is simulated with Playwright's WebSocket routing, which races the "
-    "Redis layer's slower handshake (two sockets at once); the resync is browser-side and "
-    "layer-independent, and is covered by the embedded (in-memory layer) run",
-)
 def test_missed_events_are_resynced_after_reconnect(server, browser):
     from playwright.sync_api import expect
 

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from bereikbaar.api import errors, openapi
 from bereikbaar.api.auth import BearerAuth
 from bereikbaar.api.contacts import router as contacts_router
+from bereikbaar.api.identity import router as identity_router
 from bereikbaar.api.conversations import router as conversations_router
 from bereikbaar.api.inbound import router as inbound_router
 from bereikbaar.helpcenter.api import help_router
@@ -45,4 +46,5 @@ errors.install(api)
 api.add_router("/", inbound_router)
 api.add_router("/", contacts_router)
 api.add_router("/", conversations_router)
+api.add_router("/", identity_router)
 api.add_router("/help", help_router)

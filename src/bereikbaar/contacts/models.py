@@ -1,5 +1,6 @@
 """A contact is one person; an identity is one way to reach them (an address, a number, an id)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,11 @@ class Contact(models.Model):
     name = models.CharField(_("naam"), max_length=200, blank=True)
     language = models.CharField(_("taal"), max_length=8, default="nl")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when this contact was merged into another (kept, not deleted, so a merge can be undone).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("contact")
@@ -52,3 +58,102 @@ class Identity(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.value = normalise(self.kind, self.value)
         super().save(*args, **kwargs)
+
+
+class MergeRecord(models.Model):
+    """One merge of ``merged`` into ``survivor``, with exactly what moved, so undo is exact.
+
+    ``moved`` maps a mover's name (see contacts.merge.register_mover) to the ids it moved;
+    ``fields`` maps a contact field to [survivor's value before, value after].
+    """
+
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges_in")
+    merged = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges_out")
+    moved = models.JSONField(default=dict)
+    fields = models.JSONField(default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("samenvoeging")
+        verbose_name_plural = _("samenvoegingen")
+
+    def __str__(self) -> str:
+        return f"#{self.merged_id} → #{self.survivor_id}"
+
+
+class Preference(models.Model):
+    """What the customer told us through the preference centre (or an agent on their behalf)."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="preference")
+    preferred = models.JSONField(_("voorkeurskanalen, op volgorde"), default=list, blank=True)
+    never = models.JSONField(_("nooit gebruiken"), default=list, blank=True)
+    quiet_start = models.TimeField(_("stil vanaf"), null=True, blank=True)
+    quiet_end = models.TimeField(_("stil tot"), null=True, blank=True)
+    language = models.CharField(_("taal"), max_length=8, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"voorkeuren van #{self.contact_id}"
+
+
+class Consent(models.Model):
+    """One opt-in or opt-out, immutable: the register is the history, the latest row counts."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(max_length=16)
+    granted = models.BooleanField()
+    source = models.CharField(max_length=100)
+    text_shown = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "channel", "-at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.contact_id} {self.channel} {'in' if self.granted else 'uit'}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("consent history is immutable: record a new opt-in or opt-out")
+        super().save(*args, **kwargs)
+
+
+class ErasedIdentity(models.Model):
+    """A tombstone: the keyed hash of an erased identity, so a late redelivery of an old
+    message does not silently re-create the person (see contacts.privacy.is_erased)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class AuditEntry(models.Model):
+    """Who viewed, exported, merged or erased which contact (by id, so it outlives erasure)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("bekeken")
+        EXPORT = "export", _("geëxporteerd")
+        MERGE = "merge", _("samengevoegd")
+        UNMERGE = "unmerge", _("samenvoeging ongedaan")
+        ERASE = "erase", _("gewist")
+        PREFERENCES = "preferences", _("voorkeuren gewijzigd")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    contact_id = models.BigIntegerField(db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.contact_id}"

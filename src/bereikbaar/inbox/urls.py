@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bereikbaar.inbox import actions, views
+from bereikbaar.inbox import actions, contact_views, preferences_views, views
 
 app_name = "inbox"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("conversations/<int:pk>/assign/", actions.assign_view, name="assign"),
     path("conversations/<int:pk>/status/", actions.status_view, name="status"),
     path("conversations/<int:pk>/tags/", actions.tags_view, name="tags"),
+    path("conversations/<int:pk>/links/", contact_views.case_links, name="case_links"),
+    path("conversations/<int:pk>/link/", contact_views.case_link, name="case_link"),
+    path("links/<int:link_pk>/unlink/", contact_views.case_unlink, name="case_unlink"),
+    path("contacts/<int:pk>/", contact_views.contact_detail, name="contact"),
+    path("contacts/<int:pk>/merge/", contact_views.contact_merge, name="contact_merge"),
+    path("merges/<int:record_pk>/undo/", contact_views.contact_unmerge, name="contact_unmerge"),
+    path("contacts/<int:pk>/export/", contact_views.contact_export, name="contact_export"),
+    path("contacts/<int:pk>/erase/", contact_views.contact_erase, name="contact_erase"),
+    path("voorkeuren/<str:token>/", preferences_views.preference_centre, name="preferences"),
 ]

@@ -20,6 +20,7 @@ from bereikbaar.delivery.reply import default_channel
 from bereikbaar.delivery.senders import channels_with_sender, hints, refusal
 from bereikbaar.inbox.filters import Filters, facets, filtered
 from bereikbaar.routing.access import visible_conversations
+from bereikbaar.routing.display import attach as attach_routing_badges
 
 LIST_LIMIT = 200
 
@@ -50,6 +51,7 @@ def visible_conversation(request: HttpRequest, pk: int) -> Conversation:
 def list_context(request: HttpRequest, current: Conversation | None = None) -> dict:
     filters = Filters.from_query(request.GET)
     rows = list(filtered(request.user, filters)[:LIST_LIMIT])
+    attach_routing_badges(rows)  # emotion, priority reason, SLA due: c.routing_badge
     return {
         "filters": filters,
         "facets": facets(request.user, filters),
@@ -60,7 +62,10 @@ def list_context(request: HttpRequest, current: Conversation | None = None) -> d
 
 
 def timeline_context(conversation: Conversation) -> dict:
-    messages = conversation.messages.select_related("author").prefetch_related("attachments")
+    messages = conversation.messages.select_related("author", "signals").prefetch_related(
+        "attachments"
+    )
+    attach_routing_badges([conversation])
     return {"conversation": conversation, "messages": messages}
 
 

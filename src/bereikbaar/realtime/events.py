@@ -8,5 +8,14 @@ MESSAGE_CREATED = "message.created"  # conversation_id, message_id, direction, c
 MESSAGE_UPDATED = "message.updated"  # conversation_id, message_id, delivery_status
 CONVERSATION_CREATED = "conversation.created"  # conversation_id
 CONVERSATION_UPDATED = "conversation.updated"  # conversation_id, fields: [names changed]
+CALL_RINGING = "call.ringing"  # call_id (screen-pop: agents who can take the line)
+CALL_UPDATED = "call.updated"  # call_id, state
 
-ALL = {MESSAGE_CREATED, MESSAGE_UPDATED, CONVERSATION_CREATED, CONVERSATION_UPDATED}
+ALL = {
+    MESSAGE_CREATED,
+    MESSAGE_UPDATED,
+    CONVERSATION_CREATED,
+    CONVERSATION_UPDATED,
+    CALL_RINGING,
+    CALL_UPDATED,
+}

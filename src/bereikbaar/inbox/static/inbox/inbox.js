@@ -31,6 +31,8 @@
   function handle(message) {
     var event = message.event || "";
     var payload = message.payload || {};
+    // One socket per page: other scripts (the screen-pop) listen for events here.
+    body.dispatchEvent(new CustomEvent("inbox:event", { detail: message }));
     if (event.indexOf("message.") === 0 &&
         String(payload.conversation_id) === openConversation) {
       refresh("inbox:refresh-timeline");
@@ -48,6 +50,7 @@
     socket.onopen = function () {
       attempt = 0;
       setStatus(body.dataset.liveText, "live");
+      body.dispatchEvent(new CustomEvent("inbox:live"));
       if (everOpen) {  // we may have missed events while away: resync both regions
         trigger("inbox:refresh-list");
         if (openConversation) trigger("inbox:refresh-timeline");

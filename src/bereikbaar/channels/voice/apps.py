@@ -1,0 +1,15 @@
+"""The phone: generic CTI events, the Twilio voice line, the call log, callbacks, screen-pop."""
+
+from django.apps import AppConfig
+
+
+class VoiceChannelConfig(AppConfig):
+    name = "bereikbaar.channels.voice"
+    label = "channel_voice"
+    verbose_name = "Telefoon"
+
+    def ready(self) -> None:
+        from bereikbaar.channels.voice.inbound import handle
+        from bereikbaar.intake import registry
+
+        registry.register("phone", handle)

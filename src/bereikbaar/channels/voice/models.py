@@ -1,0 +1,145 @@
+"""Phone lines (CTI or Twilio), calls as the PBX reported them, and the callback queue."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Line(models.Model):
+    """One telephone line: a PBX posting CTI events with `token`, or a Twilio voice number."""
+
+    class Kind(models.TextChoices):
+        CTI = "cti", "CTI"
+        TWILIO = "twilio", "Twilio"
+
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CTI)
+    token = models.CharField(max_length=200, unique=True, help_text="the PBX sends it (CTI)")
+    number = models.CharField(max_length=32, blank=True, help_text="E.164, the number dialled")
+    team = models.ForeignKey(
+        "routing.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    blocked = models.JSONField(default=list, blank=True, help_text="E.164 numbers to reject")
+    # extension or answering number -> username, for PBXs that do not send the login name
+    extensions = models.JSONField(default=dict, blank=True)
+    # Twilio voice
+    account_sid = models.CharField(max_length=64, blank=True)
+    auth_token = models.CharField(max_length=200, blank=True)
+    public_url = models.URLField(blank=True, help_text="how Twilio reaches us (behind a proxy)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("telefoonlijn")
+        verbose_name_plural = _("telefoonlijnen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Call(models.Model):
+    """One call; its fields are derived from every event seen (see state.derive), so events
+    may come twice, late or in any order and the record still ends right."""
+
+    class State(models.TextChoices):
+        RINGING = "ringing", _("gaat over")
+        ANSWERED = "answered", _("in gesprek")
+        ENDED = "ended", _("beëindigd")
+
+    class Outcome(models.TextChoices):
+        NONE = "", "—"
+        ANSWERED = "answered", _("beantwoord")
+        MISSED = "missed", _("gemist")
+        ABANDONED = "abandoned", _("opgehangen tijdens wachten")
+        FAILED = "failed", _("mislukt")
+        NOT_REACHED = "not_reached", _("niet bereikt")
+        REJECTED = "rejected", _("geweigerd (geblokkeerd)")
+        CALLBACK = "callback", _("terugbelverzoek")
+        VOICEMAIL = "voicemail", _("voicemail")
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="calls")
+    call_id = models.CharField(max_length=200)
+    direction = models.CharField(max_length=3, default="in")  # in | out
+    caller = models.CharField(max_length=200, blank=True, help_text="as the PBX sent it")
+    callee = models.CharField(max_length=200, blank=True, help_text="as the PBX sent it")
+    number = models.CharField(max_length=32, blank=True, help_text="the customer, E.164")
+    facts = models.JSONField(default=dict)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RINGING)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    cause = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_ext = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(_("notities"), blank=True)
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    events = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "call_id"], name="call_unique_per_line")
+        ]
+        indexes = [models.Index(fields=["state", "-created_at"])]
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.number or self.caller or '?'} ({self.state})"
+
+    @property
+    def provider_id(self) -> str:
+        return f"call:{self.line_id}:{self.call_id}"
+
+
+class CallbackRequest(models.Model):
+    """A customer to call back: from a missed call, the voice line's "press 1", or the page."""
+
+    class Source(models.TextChoices):
+        MISSED = "missed", _("gemiste oproep")
+        ABANDONED = "abandoned", _("opgehangen tijdens wachten")
+        IVR = "ivr", _("toets 1 in de wachtrij")
+        VOICEMAIL = "voicemail", _("voicemail")
+        PAGE = "page", _("contactpagina")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("teruggebeld")
+        FAILED = "failed", _("niet bereikt")
+        CANCELLED = "cancelled", _("vervallen")
+
+    number = models.CharField(max_length=32, help_text="E.164")
+    name = models.CharField(max_length=200, blank=True)
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    priority = models.SmallIntegerField(default=1)  # like Conversation.Priority
+    due_at = models.DateTimeField()
+    slot_end = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "-priority", "due_at"])]
+        verbose_name = _("terugbelverzoek")
+        verbose_name_plural = _("terugbelverzoeken")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.status})"

@@ -1,0 +1,57 @@
+"""Twilio voice webhooks as CTI events, so both kinds of line share one call record.
+
+The incoming-call webhook is a newCall; a caller bridged to an agent from the queue is an
+answer; status callbacks (completed, busy, no-answer, canceled, failed) are the hangup; the
+caller pressing 1 or leaving a voicemail ends the call with cause callback or voicemail.
+"""
+
+from email.utils import parsedate_to_datetime
+
+from bereikbaar.channels.voice.cti import CtiEvent, when
+
+HANGUPS = {
+    "completed": "normal",
+    "busy": "busy",
+    "no-answer": "noanswer",
+    "canceled": "cancel",
+    "failed": "failed",
+}
+
+
+def cti_event(params: dict[str, str], received: float) -> CtiEvent | None:
+    step = params.get("_step", "")
+    status = params.get("CallStatus", "")
+    event, cause, ext = "", "", ""
+    if step == "incoming":
+        event = "newCall"
+    elif step == "callback":
+        event, cause = "hangup", "callback"
+    elif step == "voicemail":
+        event, cause = "hangup", "voicemail"
+    elif step == "queue" and params.get("QueueResult") == "bridged":
+        event, ext = "answer", params.get("DequeingCallSid", "") or "twilio"
+    elif step == "status" and status in HANGUPS:
+        event, cause = "hangup", HANGUPS[status]
+    if not event or not params.get("CallSid"):
+        return None
+    direction = "out" if params.get("Direction", "inbound").startswith("outbound") else "in"
+    return CtiEvent(
+        event=event,
+        call_id=params["CallSid"][:200],
+        direction=direction,
+        caller=params.get("From", "")[:200],
+        callee=params.get("To", "")[:200],
+        ext=ext[:200],
+        cause=cause,
+        at=when(_epoch(params.get("Timestamp", "")), received),
+    )
+
+
+def _epoch(value: str) -> str:
+    """Twilio's Timestamp is RFC 2822 ("Tue, 24 Nov 2026 19:00:00 +0000")."""
+    if not value:
+        return ""
+    try:
+        return str(parsedate_to_datetime(value).timestamp())
+    except (TypeError, ValueError):
+        return ""
