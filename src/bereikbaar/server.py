@@ -21,9 +21,24 @@ def _start_workers(stop: threading.Event) -> list[threading.Thread]:
         daemon=True,
     )
     tasks = threading.Thread(target=_run_tasks, args=(stop,), name="task-worker", daemon=True)
-    intake.start()
-    tasks.start()
-    return [intake, tasks]
+    sweeper = threading.Thread(target=_sweep, args=(stop,), name="routing-sweep", daemon=True)
+    for thread in (intake, tasks, sweeper):
+        thread.start()
+    return [intake, tasks, sweeper]
+
+
+def _sweep(stop: threading.Event, every: float = 60.0) -> None:
+    """Once a minute: record SLA breaches and offer queued cases (a safety net for events)."""
+    from django.db import close_old_connections
+
+    from bereikbaar.routing.management.commands.routing_sweep import sweep_once
+
+    while not stop.wait(every):
+        try:
+            close_old_connections()
+            sweep_once()
+        except Exception:
+            log.exception("routing sweep failed; trying again in a minute")
 
 
 def _run_tasks(stop: threading.Event) -> None:

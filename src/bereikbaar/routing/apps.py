@@ -1,7 +1,26 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class RoutingConfig(AppConfig):
     name = "bereikbaar.routing"
     label = "routing"
     verbose_name = "Routering"
+
+    def ready(self) -> None:
+        from bereikbaar.conversations.models import Message
+
+        post_save.connect(_message_saved, sender=Message, dispatch_uid="routing-human-answer")
+
+
+def _message_saved(sender, instance, created: bool, **kwargs) -> None:
+    """A human's outbound message answers the customer: time-to-human and SLA deadlines.
+
+    A post_save receiver because delivery.reply stores replies; it writes only routing's own
+    row in the same transaction (no I/O), and is idempotent.
+    """
+    if not created or instance.direction != "outbound" or instance.author_id is None:
+        return
+    from bereikbaar.routing.triage import on_reply
+
+    on_reply(instance.conversation, instance)
