@@ -8,8 +8,8 @@ from ninja import NinjaAPI
 from bereikbaar.api import errors, openapi
 from bereikbaar.api.auth import BearerAuth
 from bereikbaar.api.contacts import router as contacts_router
-from bereikbaar.api.identity import router as identity_router
 from bereikbaar.api.conversations import router as conversations_router
+from bereikbaar.api.identity import router as identity_router
 from bereikbaar.api.inbound import router as inbound_router
 from bereikbaar.helpcenter.api import help_router
 

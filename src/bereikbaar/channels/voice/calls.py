@@ -13,6 +13,7 @@ from django.db import transaction
 from bereikbaar.channels.voice import state
 from bereikbaar.channels.voice.cti import CtiEvent
 from bereikbaar.channels.voice.models import Call, Line
+from bereikbaar.channels.voice.occupancy import after_change
 from bereikbaar.conversations.models import Message
 from bereikbaar.intake.ingest import ingest
 from bereikbaar.intake.message import InboundMessage
@@ -56,6 +57,7 @@ def apply(line: Line, event: CtiEvent, rejected: bool = False) -> Call:
             payload = {"call_id": call.pk, "state": call.state}
             publish(events.CALL_UPDATED, payload, line_groups(line))
         _follow_up(call, before[0], before[2])
+        after_change(call, before[0])
     return call
 
 
