@@ -82,7 +82,12 @@ def serve(host: str, port: int, workers: bool = True) -> None:
 
         start_email(stop)
     config = uvicorn.Config(
-        application, host=host, port=port, lifespan="off", log_level="warning", ws="websockets"
+        application,
+        host=host,
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
 

@@ -97,6 +97,8 @@ def load_demo(
         Builder(random.Random(seed), started, out).build(contacts, conversations)
     _ensure_token()
     _ensure_email_inbox()
+    _routing_setup(out)
+    _help_articles(out)
     seconds = (timezone.now() - started).total_seconds()
     print(f"Klaar in {seconds:.1f} s.", file=out)
 
@@ -145,6 +147,47 @@ def _read_token() -> str:
     if not ApiToken.objects.filter(key_hash=hash_token(token)).exists():
         return ""
     return token
+
+
+DE_ESCALATORS = ("sanne", "jeroen", "mohammed")
+SLA_POLICIES = [
+    # name, channel, first response, resolution (minutes, in business hours)
+    ("Telefoon", "phone", 2, 60 * 8),
+    ("Chat", "webchat", 2, 60 * 8),
+    ("WhatsApp", "whatsapp", 30, 60 * 16),
+    ("SMS", "sms", 60, 60 * 16),
+    ("E-mail", "email", 60 * 4, 60 * 24),
+]
+
+
+def _routing_setup(out: TextIO) -> None:
+    """De-escalation skills, SLA policies, and signals for the bulk-loaded history."""
+    from bereikbaar.routing.models import AgentProfile, SlaPolicy
+    from bereikbaar.routing.triage import backfill
+
+    for profile in AgentProfile.objects.filter(user__username__in=DE_ESCALATORS):
+        profile.skills = sorted({*profile.skills, "de-escalation"})
+        profile.save(update_fields=["skills"])
+    for name, channel, first, resolution in SLA_POLICIES:
+        SlaPolicy.objects.get_or_create(
+            name=name,
+            channel=channel,
+            defaults={"first_response_minutes": first, "resolution_minutes": resolution},
+        )
+    print("Emotie- en urgentiesignalen berekenen …", file=out)
+    with transaction.atomic():
+        done = backfill()
+    print(f"  {done} berichten geanalyseerd", file=out)
+
+
+def _help_articles(out: TextIO) -> None:
+    """The help centre's Dutch articles for the demo company (upsert by slug)."""
+    from pathlib import Path
+
+    from bereikbaar.helpcenter.importer import import_file
+
+    articles = Path(__file__).resolve().parent.parent / "helpcenter/fixtures/articles.jsonl"
+    import_file(str(articles), out=out)
 
 
 def _ensure_email_inbox() -> None:

@@ -39,8 +39,8 @@ def reply_box(conversation: Conversation) -> dict:
 
 def hint(conversation: Conversation) -> str:
     """One line for the reply box: the 24-hour window's time left, or that it is closed."""
-    if not numbers(conversation.contact):
-        return ""
+    if not numbers(conversation.contact) or window_ends_at(conversation) is None:
+        return ""  # never wrote us on WhatsApp: nothing to say about a window
     if window_open(conversation):
         hours, rest = divmod(seconds_left(conversation), 3600)
         return f"WhatsApp: nog {hours} u {rest // 60} min in het 24-uursvenster"
