@@ -15,6 +15,10 @@ test: setup system-deps
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/signals_eval.py
+	$(BIN)/python bench/similar_eval.py
+	$(BIN)/python bench/search_eval.py
+	$(BIN)/python bench/routing_bench.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -28,17 +28,26 @@ def _start_workers(stop: threading.Event) -> list[threading.Thread]:
 
 
 def _sweep(stop: threading.Event, every: float = 60.0) -> None:
-    """Once a minute: record SLA breaches and offer queued cases (a safety net for events)."""
-    from django.db import close_old_connections
+    """Once a minute: record SLA breaches, offer queued cases (a safety net for events) and
+    send the satisfaction survey for conversations resolved since."""
+    from functools import partial
 
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from bereikbaar.analytics.csat import offer_due_surveys
     from bereikbaar.routing.management.commands.routing_sweep import sweep_once
 
+    # surveys only for what is resolved from now on, never a burst for old history
+    surveys = partial(offer_due_surveys, since=timezone.now())
+    surveys.__name__ = "offer_due_surveys"
     while not stop.wait(every):
-        try:
-            close_old_connections()
-            sweep_once()
-        except Exception:
-            log.exception("routing sweep failed; trying again in a minute")
+        for job in (sweep_once, surveys):
+            try:
+                close_old_connections()
+                job()
+            except Exception:
+                log.exception("%s failed; trying again in a minute", job.__name__)
 
 
 def _run_tasks(stop: threading.Event) -> None:

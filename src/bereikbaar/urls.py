@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bereikbaar.analytics.api import analytics_router
 from bereikbaar.api.v1 import api
+
+# analytics and api are both edges: the project, above both, mounts one into the other
+api.add_router("/analytics", analytics_router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -99,6 +99,7 @@ def load_demo(
     _ensure_email_inbox()
     _routing_setup(out)
     _help_articles(out)
+    _analytics_history()
     seconds = (timezone.now() - started).total_seconds()
     print(f"Klaar in {seconds:.1f} s.", file=out)
 
@@ -178,6 +179,13 @@ def _routing_setup(out: TextIO) -> None:
     with transaction.atomic():
         done = backfill()
     print(f"  {done} berichten geanalyseerd", file=out)
+
+
+def _analytics_history() -> None:
+    """CSAT answers and help searches for the history, so every chart has data."""
+    from bereikbaar.analytics.demo import seed_demo
+
+    seed_demo()
 
 
 def _help_articles(out: TextIO) -> None:

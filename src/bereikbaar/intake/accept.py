@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bereikbaar.intake import wakeup
+from bereikbaar.intake.writelock import write_turn
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def accept(channel: str, dedupe_key: str, payload: bytes, order_key: str = "") -
     counts), and wakes the intake worker after that commit.
     """
     received_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
+    with write_turn(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_INSERT, [channel, dedupe_key[:255], order_key[:320], payload, received_at])
         row = cursor.fetchone()
         if row is None:

@@ -16,6 +16,7 @@ from bereikbaar.intake.ingest import apply_update, ingest
 from bereikbaar.intake.message import DeliveryUpdate
 from bereikbaar.intake.models import Inbound
 from bereikbaar.intake.registry import parser_for
+from bereikbaar.intake.writelock import write_turn
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def process(inbound_id: int) -> Inbound.Status:
     """Parse and file one claimed row; a failure quarantines it with the reason, never drops it."""
     inbound = Inbound.objects.get(pk=inbound_id)
     try:
-        with transaction.atomic():
+        with write_turn(), transaction.atomic():
             messages = []
             for item in parser_for(inbound.channel)(bytes(inbound.payload)):
                 if isinstance(item, DeliveryUpdate):

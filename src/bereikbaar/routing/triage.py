@@ -53,7 +53,10 @@ def on_inbound(conversation: Conversation, message: Message, created: bool) -> N
         fields += human_answered(case, at)
     fields += sla.plan(case, conversation, message.channel, at)
     case.save(update_fields=sorted(set(fields)))
-    if conversation.assignee_id is None:
+    if created and conversation.assignee_id is None:
+        # A case already waiting is offered by the queue (resolve, hand-back, presence, the
+        # sweep), not again on every message its customer sends: that re-counted every
+        # agent's load per message and cost more than the rest of the intake together.
         route(conversation, channel=message.channel)
 
 

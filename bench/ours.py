@@ -1,0 +1,319 @@
+"""Our side: a fresh data dir, `bereikbaar serve` (uvicorn + in-process intake worker), load.
+
+"Processed" is read from the server's own SQLite table intake_inbound: received_at is written
+by accept() before the 202, processed_at by the intake worker in the transaction that files the
+message (the agents' push goes out on that commit). Both are server clocks.
+
+An agent is also connected to /ws/inbox/ (session made directly in the database, since the
+login page is not needed for that) and counts the message.created events it is pushed; its
+"POST sent -> event received" latency uses the bench's own clock at both ends.
+"""
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cpu import Meter, Share
+from load import Result, percentile, run
+
+HERE = Path(__file__).resolve().parent
+
+SETUP = r"""
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from bereikbaar.routing.models import AgentProfile, Team
+
+User = get_user_model()
+team, _ = Team.objects.get_or_create(
+    slug="klantenservice", defaults={"name": "Klantenservice", "is_default": True})
+agent = User.objects.create_user("agent", password="bench-agent-wachtwoord")
+profile = AgentProfile.objects.create(
+    user=agent, presence=AgentProfile.Presence.ONLINE, max_concurrent=1000, languages=["nl"])
+profile.teams.add(team)
+User.objects.create_user("koppeling")
+session = SessionStore()
+session[SESSION_KEY] = str(agent.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+session.create()
+print(json.dumps({"session": session.session_key}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not listen on {port} within {timeout:.0f} s")
+
+
+def _cli(env: dict, *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "bereikbaar.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bereikbaar {' '.join(args[:2])} failed:\n{out.stderr[-2000:]}")
+    return out.stdout
+
+
+def _ts(value: str) -> float:
+    """Django's SQLite datetime text (naive UTC) -> epoch seconds."""
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+class AgentSocket:
+    """One agent's inbox WebSocket, in a thread: records when each message.created arrives."""
+
+    def __init__(self, port: int, session: str) -> None:
+        self.port, self.session = port, session
+        self.received: dict[int, float] = {}  # message_id -> time.time() at receipt
+        self.events = 0
+        self.error = ""
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        self.ready.wait(10)
+
+    def _run(self) -> None:
+        from websockets.sync.client import connect
+
+        try:
+            with connect(
+                f"ws://127.0.0.1:{self.port}/ws/inbox/",
+                additional_headers={
+                    "Cookie": f"sessionid={self.session}",
+                    "Origin": f"http://127.0.0.1:{self.port}",
+                },
+                open_timeout=10,
+            ) as ws:
+                # The server closes at once (code 4401-ish) when the session is not accepted.
+                self.ready.set()
+                while not self._stop.is_set():
+                    try:
+                        raw = ws.recv(timeout=0.2)
+                    except TimeoutError:
+                        continue
+                    now = time.time()
+                    data = json.loads(raw)
+                    self.events += 1
+                    if data.get("event") == "message.created":
+                        self.received.setdefault(int(data["payload"]["message_id"]), now)
+        except Exception as exc:  # reported, never fatal: the DB figures stand on their own
+            if not self._stop.is_set():
+                self.error = repr(exc)
+        finally:
+            self.ready.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+@dataclass
+class OursRun:
+    http: Result
+    processed: int = 0
+    quarantined: int = 0
+    unfinished: int = 0
+    processed_per_s: float = 0.0
+    rp_ms: list[float] = field(default_factory=list)  # received -> processed, server clock
+    messages: int = 0
+    conversations: int = 0
+    assigned: int = 0
+    push_ms: list[float] = field(default_factory=list)  # POST sent -> agent WS event, bench clock
+    pushed: int = 0
+    ws_error: str = ""
+    share: Share | None = None
+
+
+def bodies_for(workload, run_tag: str) -> list[bytes]:
+    out = []
+    for i, (customer, text) in enumerate(workload):
+        sender = {"name": customer.name}
+        if customer.phone:
+            sender["phone"] = customer.phone
+        else:
+            sender["email"] = customer.email
+        body = {"external_id": f"bench-{run_tag}-{i}", "from": sender, "text": text}
+        out.append(json.dumps(body, ensure_ascii=False).encode())
+    return out
+
+
+def measure(workload, concurrency: int, wait_timeout: float = 120.0) -> OursRun:
+    data_dir = Path(tempfile.mkdtemp(prefix=f"ours-c{concurrency}-", dir=HERE / ".work"))
+    env = dict(os.environ)
+    env.update(
+        BEREIKBAAR_DATA_DIR=str(data_dir),
+        BEREIKBAAR_LOG_LEVEL="WARNING",
+        BEREIKBAAR_DEBUG="0",
+        DJANGO_SETTINGS_MODULE="bereikbaar.settings",
+    )
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    _cli(env, "manage", "migrate", "--verbosity", "0")
+    session = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])[
+        "session"
+    ]
+    token = _cli(env, "token", "create", "koppeling").strip().splitlines()[-1]
+
+    port = free_port()
+    log_path = data_dir / "server.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    agent = None
+    finished = False
+    try:
+        wait_for_port(port, proc)
+        agent = AgentSocket(port, session)
+        agent.start()
+        meter = Meter(proc.pid)
+        meter.start()
+        bodies = bodies_for(workload, f"c{concurrency}")
+        sent_at: dict[int, float] = {}
+        result = run(
+            "ours",
+            port,
+            "/api/v1/inbound",
+            {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            bodies,
+            concurrency,
+            expect=202,
+            on_response=lambda i, t_sent, body: sent_at.__setitem__(json.loads(body)["id"], t_sent),
+        )
+        out = OursRun(http=result)
+        db_path = data_dir / "bereikbaar.sqlite3"
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        try:
+            deadline = time.monotonic() + wait_timeout
+            while True:
+                counts = dict(
+                    db.execute(
+                        "SELECT status, count(*) FROM intake_inbound GROUP BY status"
+                    ).fetchall()
+                )
+                pending = counts.get("accepted", 0) + counts.get("processing", 0)
+                print(
+                    f"  ours c={concurrency}: processed {counts.get('processed', 0)}/{result.ok}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                if pending == 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            share = meter.stop()
+            time.sleep(0.5)  # the last commit's pushes reach the socket
+            out.share = share
+            out.processed = counts.get("processed", 0)
+            out.quarantined = counts.get("quarantined", 0)
+            out.unfinished = pending
+            if pending:
+                print(
+                    f"  ours c={concurrency}: gave up with {pending} unprocessed", file=sys.stderr
+                )
+            rows = db.execute(
+                "SELECT id, received_at, processed_at, message_ids FROM intake_inbound"
+                " WHERE status = 'processed'"
+            ).fetchall()
+            if rows:
+                received = [_ts(r[1]) for r in rows]
+                processed = [_ts(r[2]) for r in rows]
+                out.rp_ms = [(p - r) * 1000 for r, p in zip(received, processed, strict=True)]
+                span = max(processed) - min(received)
+                out.processed_per_s = len(rows) / span if span > 0 else 0.0
+            out.messages = db.execute("SELECT count(*) FROM conversations_message").fetchone()[0]
+            out.conversations, out.assigned = db.execute(
+                "SELECT count(*), count(assignee_id) FROM conversations_conversation"
+            ).fetchone()
+        finally:
+            db.close()
+        agent.stop()
+        out.ws_error = agent.error
+        out.pushed = 0
+        for inbound_id, _received, _processed, message_ids in rows:
+            for message_id in json.loads(message_ids):
+                got = agent.received.get(message_id)
+                if got is not None and inbound_id in sent_at:
+                    out.pushed += 1
+                    out.push_ms.append((got - sent_at[inbound_id]) * 1000)
+        finished = True
+        return out
+    finally:
+        if agent is not None:
+            agent.stop()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        tail = log_path.read_text(errors="replace").strip().splitlines()[-15:]
+        if any("Error" in line or "Traceback" in line for line in tail):
+            print("  server log tail:\n    " + "\n    ".join(tail), file=sys.stderr)
+        elif finished and not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def summary(r: OursRun) -> dict:
+    nan = float("nan")
+    return {
+        "accepted_per_s": r.http.ok_per_s,
+        "errors": r.http.errors,
+        "statuses": r.http.statuses,
+        "http_p50_ms": percentile(r.http.latencies, 50) * 1000,
+        "http_p99_ms": percentile(r.http.latencies, 99) * 1000,
+        "processed": r.processed,
+        "quarantined": r.quarantined,
+        "unfinished": r.unfinished,
+        "processed_per_s": r.processed_per_s,
+        "rp_p50_ms": percentile(r.rp_ms, 50),
+        "rp_p99_ms": percentile(r.rp_ms, 99),
+        "messages": r.messages,
+        "conversations": r.conversations,
+        "assigned": r.assigned,
+        "pushed": r.pushed,
+        "push_p50_ms": percentile(r.push_ms, 50),
+        "push_p99_ms": percentile(r.push_ms, 99),
+        "ws_error": r.ws_error,
+        "others_pct": r.share.others_pct if r.share else nan,
+        "load1": r.share.load1 if r.share else nan,
+        "server_cpu_ms": r.share.server * 1000 / r.processed if r.share and r.processed else nan,
+    }

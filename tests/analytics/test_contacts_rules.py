@@ -1,0 +1,95 @@
+"""Figures respect the contact domain: erased contacts do not count, preferences are charted,
+and the CSAT survey honours 'never on this channel'."""
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from bereikbaar.analytics import csat, figures
+from bereikbaar.analytics.models import CsatSurvey
+from bereikbaar.contacts.models import Contact, Identity
+from bereikbaar.conversations.models import Conversation, Message
+
+
+def has(model: str, field: str) -> bool:
+    try:
+        apps.get_model("contacts", model)._meta.get_field(field)
+    except LookupError:
+        return False
+    except Exception:  # FieldDoesNotExist
+        return False
+    return True
+
+
+def conversation_for(contact, channel="email", status="open", team=None):
+    conversation = Conversation.objects.create(
+        contact=contact, status=status, last_inbound_channel=channel, team=team
+    )
+    Message.objects.create(conversation=conversation, direction="inbound", channel=channel)
+    return conversation
+
+
+@pytest.mark.skipif(not has("Contact", "erased_at"), reason="contacts has no erasure yet")
+def test_an_erased_contacts_conversations_do_not_count(alice):
+    kept, erased = Contact.objects.create(), Contact.objects.create()
+    conversation_for(kept)
+    conversation_for(erased)
+    Contact.objects.filter(pk=erased.pk).update(erased_at=timezone.now())
+    fig = figures.channel_mix(alice, figures.Filters.last_days(7))
+    assert fig.summary["conversations"] == 1
+
+
+@pytest.mark.skipif(not has("Preference", "preferred"), reason="no preference centre yet")
+def test_it_charts_first_preferences_against_channels_used(alice):
+    from bereikbaar.contacts.models import Preference
+
+    for preferred, used in ((["whatsapp", "email"], "email"), (["whatsapp"], "phone"), ([], "sms")):
+        contact = Contact.objects.create()
+        Preference.objects.create(contact=contact, preferred=preferred)
+        conversation_for(contact, channel=used)
+    fig = figures.preferred_vs_used(alice, figures.Filters.last_days(7))
+    rows = {row[0]: row[1:] for row in fig.rows}
+    assert rows["WhatsApp"] == [2, 0]
+    assert rows["e-mail"] == [0, 1]
+    assert rows["telefoon"] == [0, 1]
+    assert fig.note == ""
+
+
+@pytest.mark.skipif(not has("Preference", "never"), reason="no preference centre yet")
+def test_the_survey_respects_never_on_this_channel(service):
+    from bereikbaar.contacts.models import Preference
+
+    contact = Contact.objects.create()
+    Identity.objects.create(contact=contact, kind="email", value="nooit@example.nl")
+    Preference.objects.create(contact=contact, never=["email"])
+    conversation = conversation_for(contact, channel="email", status="resolved", team=service)
+    survey = csat.offer_survey(conversation)
+    assert survey.status == CsatSurvey.Status.SKIPPED
+    assert "email" in survey.skip_reason
+    assert not conversation.messages.filter(direction="outbound").exists()
+
+
+def routing_has_sla() -> bool:
+    try:
+        model = apps.get_model("routing", "CaseRouting")
+        model._meta.get_field("first_response_due")
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not routing_has_sla(), reason="routing keeps no SLA clocks yet")
+def test_sla_attainment_comes_from_routing_when_it_keeps_deadlines(alice):
+    from datetime import timedelta
+
+    CaseRouting = apps.get_model("routing", "CaseRouting")
+    now = timezone.now()
+    for late in (False, False, False, True):
+        conversation = conversation_for(Contact.objects.create(), channel="email")
+        human = now + timedelta(minutes=90 if late else 10)
+        CaseRouting.objects.create(
+            conversation=conversation, first_response_due=now + timedelta(hours=1), human_at=human
+        )
+    fig = figures.sla(alice, figures.Filters.last_days(7))
+    assert fig.rows == [["e-mail", None, 4, 3, 0.75]]
+    assert "SLA" in fig.title
