@@ -7,12 +7,11 @@ filters and the same visibility as /analytics/ (an agent sees only their teams' 
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from bereikbaar.analytics import figures
 from bereikbaar.analytics.views import parse_filters
-from bereikbaar.api.errors import ApiError
 
 analytics_router = Router(tags=["analytics"])
 
@@ -58,5 +57,5 @@ def all_figures(request: HttpRequest, filters: Query[FilterQuery]):
 @analytics_router.get("/{key}", response=FigureOut, summary="One dashboard figure")
 def one_figure(request: HttpRequest, key: str, filters: Query[FilterQuery]):
     if key not in figures.FIGURES:
-        raise ApiError(404, "not_found", f"no figure {key!r}; known: {', '.join(figures.FIGURES)}")
+        raise Http404(f"no figure {key!r}; known: {', '.join(figures.FIGURES)}")
     return figures.FIGURES[key](request.user, parse_filters(request.GET)).as_dict()
