@@ -19,6 +19,7 @@ bench: setup
 	$(BIN)/python bench/similar_eval.py
 	$(BIN)/python bench/search_eval.py
 	$(BIN)/python bench/routing_bench.py
+	$(BIN)/python bench/email_ingest.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -23,10 +23,10 @@ import dutch  # noqa: E402
 import ours  # noqa: E402
 import peer  # noqa: E402
 from load import percentile  # noqa: E402
+from results import write_section
 
 HERE = Path(__file__).resolve().parent
 SECTION = "## Inbound ingest: bereikbaar vs django-helpdesk (`make bench`)"
-LEGACY_TITLE = "# Inbound ingest benchmark"
 
 
 def machine() -> dict:
@@ -166,41 +166,8 @@ def write_results(
             )
         lines.append("")
     path = Path(args.out)
-    write_section(path, "\n".join(lines))
+    write_section("\n".join(lines), path)
     return path, "\n".join(lines)
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace only our "## Inbound ingest" section; other scripts own the other sections."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = text.splitlines()
-    if lines and lines[0].startswith(LEGACY_TITLE):  # this script's old whole-file layout
-        end = next(
-            (
-                i
-                for i, line in enumerate(lines)
-                if line.startswith("## ") and not line.startswith("## Concurrency")
-            ),
-            len(lines),
-        )
-        lines = lines[end:]
-    if not any(line.startswith("# ") for line in lines):
-        lines = ["# Benchmark results", "", *lines]
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        # first section after the title, before the others
-        at = next(i for i, line in enumerate(lines) if line.startswith("# ")) + 1
-        lines = [*lines[:at], "", *body.rstrip("\n").splitlines(), "", *lines[at:]]
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "# "))),
-            len(lines),
-        )
-        lines = [*lines[:start], *body.rstrip("\n").splitlines(), "", *lines[end:]]
-    out = "\n".join(lines)
-    while "\n\n\n" in out:
-        out = out.replace("\n\n\n", "\n\n")
-    path.write_text(out.strip("\n") + "\n", encoding="utf-8")
 
 
 def quiet(args) -> None:

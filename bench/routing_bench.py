@@ -19,6 +19,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Routing"
 TEXTS = [
@@ -199,21 +201,6 @@ def section(r: dict, signals_per_s: float) -> str:
     )
 
 
-def write_section(path: Path, body: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        new = (text.rstrip("\n") + "\n\n" if text.strip() else "") + body.rstrip("\n") + "\n"
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        new_lines = lines[:start] + body.rstrip("\n").splitlines() + [""] + lines[end:]
-        new = "\n".join(new_lines).rstrip("\n") + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000)
@@ -223,7 +210,7 @@ def main() -> None:
     result = run(args.messages)
     body = section(result, signal_throughput())
     print(body)
-    write_section(args.out, body)
+    write_section(body, args.out)
     print(f"wrote {SECTION!r} in {args.out}")
 
 

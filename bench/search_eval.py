@@ -28,6 +28,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ARTICLES = ROOT / "src/bereikbaar/helpcenter/fixtures/articles.jsonl"
@@ -167,21 +169,6 @@ def generate(n: int, seed: int = 7) -> tuple[float, int]:
         Article.objects.bulk_create(batch, batch_size=500)
         rebuild_index()
     return time.perf_counter() - t0, len(vocab)
-
-
-def write_section(path: Path, body: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        new = (text.rstrip("\n") + "\n\n" if text.strip() else "") + body.rstrip("\n") + "\n"
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        new_lines = lines[:start] + body.rstrip("\n").splitlines() + [""] + lines[end:]
-        new = "\n".join(new_lines).rstrip("\n") + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def run_engine(args) -> dict:
@@ -327,7 +314,7 @@ def main() -> int:
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         report(results[-1])
     if not args.no_write:
-        write_section(Path(args.out), section(results, args))
+        write_section(section(results, args), Path(args.out))
         print(f"wrote {SECTION!r} in {args.out}")
     return 0
 

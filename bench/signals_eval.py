@@ -20,13 +20,14 @@ import argparse
 import json
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from results import write_section  # noqa: E402
 
 from bereikbaar.text.signals import analyse  # noqa: E402
 
@@ -100,17 +101,6 @@ def table(name: str, res: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
-    section = "## Signals\n\n" + body.strip() + "\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Signals\n.*?(?=^#{1,2} |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
@@ -163,7 +153,7 @@ def main() -> int:
                 "while other work shared the 2-core machine, so it varies between runs).",
             ]
         )
-        write_section(body)
+        write_section("## Signals\n\n" + body)
         print(f"wrote the Signals section of {RESULTS.relative_to(ROOT)}")
     return 0
 

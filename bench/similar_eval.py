@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from results import write_section  # noqa: E402
 
 from bereikbaar.text.similarity import THRESHOLD, THRESHOLD_ONE_ASK, compare  # noqa: E402
 
@@ -62,17 +63,6 @@ def throughput(rows: list[dict], seconds: float = 2.0) -> float:
             compare(r["a"], r["b"])
             done += 1
     return done / (time.perf_counter() - start)
-
-
-def write_section(body: str) -> None:
-    section = TITLE + "\n\n" + body.strip() + "\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Same question\n.*?(?=^#{1,2} |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -128,7 +118,7 @@ Throughput: {rate:,.0f} pairs/s on one core, uncached ({platform.python_version(
 """
     print(f"{rate:,.0f} pairs/s")
     if not args.no_write:
-        write_section(body)
+        write_section(TITLE + "\n\n" + body)
         print(f"wrote the {TITLE[3:]} section of {RESULTS.relative_to(ROOT)}")
     return 0
 

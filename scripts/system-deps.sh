@@ -6,6 +6,7 @@ set -u
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -67,7 +67,16 @@ def staff_or_agent(view):
     return wrapper
 
 
+CHANNELS = [
+    ("api", gettext_lazy("API-kanaal (zoals POST /api/v1/inbound)")),
+    ("email", gettext_lazy("E-mail (echte SMTP naar onze ontvanger)")),
+]
+
+
 class CustomerForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Kanaal"), choices=CHANNELS, initial="api", required=False
+    )
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=200, required=False)
     address = forms.CharField(
         label=gettext_lazy("E-mailadres of telefoonnummer"),
@@ -96,6 +105,35 @@ class CustomerForm(forms.Form):
             raise forms.ValidationError(_("Schrijf een bericht."))
         return text
 
+    def clean(self) -> dict:
+        data = super().clean()
+        data["channel"] = data.get("channel") or "api"
+        kind = (data.get("address") or ("", ""))[0]
+        if data.get("channel") == "email" and kind and kind != "email":
+            self.add_error("address", _("Een e-mail heeft een e-mailadres nodig."))
+        return data
+
+
+def send_email(name: str, address: str, text: str) -> int | None:
+    """Mail the support inbox through the running SMTP receiver; returns the Inbound id."""
+    from bereikbaar.channels.email.ids import dedupe_key
+    from bereikbaar.channels.email.models import EmailInbox
+    from bereikbaar.channels.email.simulate import compose, send
+
+    inbox = EmailInbox.objects.filter(enabled=True).order_by("id").first()
+    if inbox is None:
+        raise InvalidPayload(_("Er is nog geen e-mailinbox: bereikbaar channel add email …"))
+    subject = text.strip().splitlines()[0][:80]
+    mail = compose(address, name, inbox.address, subject, text)
+    try:
+        message_id = send(mail, settings.BEREIKBAAR_SMTP_PORT)
+    except OSError as exc:
+        refused = _("De SMTP-ontvanger weigerde of is niet bereikbaar: %s") % exc
+        raise InvalidPayload(refused) from None
+    key = dedupe_key(message_id, mail.as_bytes())
+    row = Inbound.objects.filter(channel="email", dedupe_key=key).only("id").first()
+    return row.pk if row else None
+
 
 def build_body(name: str, kind: str, value: str, text: str) -> bytes:
     """The JSON a customer's system would POST to /api/v1/inbound."""
@@ -113,9 +151,12 @@ def simulator(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             kind, value = form.cleaned_data["address"]
             name = form.cleaned_data["name"].strip()
-            body = build_body(name, kind, value, form.cleaned_data["text"])
+            text = form.cleaned_data["text"]
             try:
-                accepted = accept_api_message(body)
+                if form.cleaned_data["channel"] == "email":
+                    accepted_id = send_email(name, value, text)
+                else:
+                    accepted_id = accept_api_message(build_body(name, kind, value, text)).id
             except InvalidPayload as exc:
                 form.add_error(None, str(exc))
             else:
@@ -123,12 +164,17 @@ def simulator(request: HttpRequest) -> HttpResponse:
                     "name": name,
                     "kind": kind,
                     "value": value,
-                    "accepted": accepted.id,
+                    "accepted": accepted_id,
+                    "channel": form.cleaned_data["channel"],
                 }
                 return redirect("demo:simulator")
         status = 400
     else:
-        initial = {"name": state.get("name", ""), "address": state.get("value", "")}
+        initial = {
+            "name": state.get("name", ""),
+            "address": state.get("value", ""),
+            "channel": state.get("channel", "api"),
+        }
         form = CustomerForm(initial=initial)
         status = 200
     context = {"form": form, **_thread_context(state)}
