@@ -112,6 +112,12 @@ def serve(host: str, port: int, workers: bool = True) -> None:
 
 
 def run_workers() -> None:
+    from bereikbaar.realtime.publish import bind_server_loop
+
+    # Events go out through one long-lived loop rather than a new thread per group send.
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="realtime-publish", daemon=True).start()
+    bind_server_loop(loop)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

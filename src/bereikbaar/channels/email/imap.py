@@ -7,7 +7,7 @@ import ssl
 import threading
 import time
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from imap_tools import (
     AND,
@@ -100,6 +100,15 @@ def run(
     inbox_id: int, stop: threading.Event, idle_timeout: float = 300.0, interval: float = 60.0
 ) -> None:
     """Poll one inbox until stopped; reconnects after any failure, with the reason recorded."""
+    try:
+        _poll_until_stopped(inbox_id, stop, idle_timeout, interval)
+    finally:
+        connection.close()  # the thread ends: hand its database connection back (pool)
+
+
+def _poll_until_stopped(
+    inbox_id: int, stop: threading.Event, idle_timeout: float, interval: float
+) -> None:
     failures = 0
     while not stop.is_set():
         close_old_connections()

@@ -6,7 +6,7 @@ import logging
 import socket
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from bereikbaar.channels.email.receive import inbox_addresses, store
 
@@ -53,12 +53,18 @@ class Receiver:
 
 def _known(address: str) -> bool:
     close_old_connections()
-    return address in inbox_addresses()
+    try:
+        return address in inbox_addresses()
+    finally:
+        connection.close()  # executor threads come and go: hand the connection back (pool)
 
 
 def _store(raw: bytes, to: list[str], sender: str):
     close_old_connections()
-    return store(raw, to=to, sender=sender, via="smtp")
+    try:
+        return store(raw, to=to, sender=sender, via="smtp")
+    finally:
+        connection.close()
 
 
 def start_receiver(
