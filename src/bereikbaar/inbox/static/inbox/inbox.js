@@ -74,6 +74,33 @@
   }
   if (statusEl) connect();
 
+  // SLA timers: count down every 30 s between refreshes, and turn to "bijna te laat" / "te
+  // laat" the moment the deadline comes near or passes, without waiting for an event.
+  var english = document.documentElement.lang === "en";
+  function tickSla() {
+    var now = Date.now();
+    document.querySelectorAll(".sla time[datetime]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(due)) return;
+      var minutes = Math.round((due - now) / 60000);
+      var warn = parseInt(el.dataset.warnMinutes || "15", 10);
+      var state = minutes < 0 ? "breached" : (minutes <= warn ? "warning" : "ok");
+      var badge = el.closest(".sla");
+      badge.classList.remove("sla-ok", "sla-warning", "sla-breached");
+      badge.classList.add("sla-" + state);
+      var out = badge.querySelector(".sla-countdown");
+      if (!out) return;
+      var span = Math.abs(minutes) >= 120 ? Math.round(Math.abs(minutes) / 60) + " u" :
+        Math.abs(minutes) + " min";
+      if (english) span = span.replace(" u", " h");
+      out.textContent = minutes < 0 ? (english ? "— " + span + " late" : "— " + span + " te laat")
+        : (english ? "— " + span + " left" : "— nog " + span);
+    });
+  }
+  tickSla();
+  setInterval(tickSla, 30000);
+  document.body.addEventListener("htmx:afterSwap", tickSla);
+
   // Keep the newest message in view after a timeline refresh, unless the agent scrolled up.
   var timeline = document.getElementById("timeline");
   var stick = true;
