@@ -91,8 +91,8 @@ def wait_until_up(base_url: str, process: subprocess.Popen, log: Path, deadline:
 
 
 @contextmanager
-def live_server(tmp_path: Path):
-    """Yields (base_url, api_token); the server runs with its intake and task workers."""
+def live_env(tmp_path: Path):
+    """The environment of a fresh server: its own data dir, database and SMTP port."""
     env = {
         **os.environ,
         "BEREIKBAAR_DATA_DIR": str(tmp_path / "data"),
@@ -102,33 +102,53 @@ def live_server(tmp_path: Path):
     }
     env.pop("BEREIKBAAR_DEBUG", None)
     with fresh_database(env) as env:
-        setup = subprocess.run(
-            [str(VENV_BIN / "python"), "-c", SETUP],
+        yield env
+
+
+def run_python(code: str, env: dict, timeout: int = 180) -> str:
+    """Run code in the server's environment; returns the last line it printed."""
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"failed:\n{done.stdout}\n{done.stderr}")
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+@contextmanager
+def serving(env: dict, tmp_path: Path):
+    """`bereikbaar serve` on a free port until the block ends; yields its base URL."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
             env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
-        if setup.returncode != 0:
-            raise RuntimeError(f"setup failed:\n{setup.stdout}\n{setup.stderr}")
-        token = setup.stdout.strip().splitlines()[-1]
-        port = free_port()
-        log = tmp_path / "server.log"
-        with open(log, "w") as out:
-            process = subprocess.Popen(
-                [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base_url, process, log)
+        yield base_url
+    finally:
+        process.terminate()
         try:
-            wait_until_up(base_url, process, log)
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def live_server(tmp_path: Path):
+    """Yields (base_url, api_token); the server runs with its intake and task workers."""
+    with live_env(tmp_path) as env:
+        token = run_python(SETUP, env, timeout=120)
+        with serving(env, tmp_path) as base_url:
             yield base_url, token
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()

@@ -6,22 +6,13 @@ then `bereikbaar serve`.
 """
 
 import json
-import os
-import subprocess
 import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.browser.live_server import (
-    PASSWORD,
-    SETUP,
-    VENV_BIN,
-    free_port,
-    fresh_database,
-    wait_until_up,
-)
+from tests.browser.live_server import PASSWORD, SETUP, live_env, run_python, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,46 +42,13 @@ FILL = textwrap.dedent(
 )
 
 
-def run(code: str, env: dict) -> str:
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", code], env=env, capture_output=True, text=True, timeout=180
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
-
-
 @contextmanager
 def server_with_history(tmp_path: Path):
-    env = {
-        **os.environ,
-        "BEREIKBAAR_DATA_DIR": str(tmp_path / "data"),
-        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
-    }
-    env.pop("BEREIKBAAR_DEBUG", None)
-    with fresh_database(env) as env:
-        run(SETUP, env)
-        expected = json.loads(run(FILL, env))
-        port = free_port()
-        log = tmp_path / "server.log"
-        with open(log, "w") as out:
-            process = subprocess.Popen(
-                [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base_url, process, log)
+    with live_env(tmp_path) as env:
+        run_python(SETUP, env)
+        expected = json.loads(run_python(FILL, env))
+        with serving(env, tmp_path) as base_url:
             yield base_url, expected
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """The help centre in real Chromium against `bereikbaar serve`: Dutch search finds the right
 article, "Did this help?" works without a reload, and a person is one click away."""
 
-import os
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.browser.live_server import VENV_BIN, free_port, fresh_database, wait_until_up
+from tests.browser.live_server import VENV_BIN, live_env, serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -28,16 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 def help_server(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    env = {
-        **os.environ,
-        "BEREIKBAAR_DATA_DIR": str(tmp_path / "data"),
-        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
-    }
-    if env.get("DATABASE_URL"):
-        # Create the fresh database from the server's maintenance database, which exists.
-        parts = urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/postgres"))
-    with fresh_database(env) as env:
+    with live_env(tmp_path) as env:
         imported = subprocess.run(
             [str(VENV_BIN / "bereikbaar"), "articles", "import", str(FIXTURE)],
             env=env,
@@ -46,26 +35,8 @@ def help_server(tmp_path):
             timeout=180,
         )
         assert imported.returncode == 0, imported.stdout + imported.stderr
-        port = free_port()
-        log = tmp_path / "server.log"
-        with open(log, "w") as out:
-            process = subprocess.Popen(
-                [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base, process, log)
+        with serving(env, tmp_path) as base:
             yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.mark.parametrize(
