@@ -19,7 +19,6 @@ def test_it_says_not_measured_without_calls(alice):
     assert not fig.measured and "gemeten" in fig.note.lower()
 
 
-@pytest.mark.skipif(voice("Call") is None, reason="no voice channel yet")
 def test_it_counts_answered_and_abandoned_calls_and_the_wait(alice, service, bram):
     Line, Call = voice("Line"), voice("Call")
     line = Line.objects.create(name="Service", token="t", team=service)

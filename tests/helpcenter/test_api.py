@@ -31,14 +31,8 @@ def test_search_api_empty_and_odd_input(db):
     assert r.status_code == 200 and r.json() == {"results": []}
 
 
-def test_search_api_is_mounted_publicly_when_the_api_includes_it(client, make_article):
-    """Once api/v1.py has `api.add_router("/help", help_router)`: no token needed."""
-    from bereikbaar.api.v1 import api
-
-    if not any(r is help_router for _, r in api._routers):
-        import pytest
-
-        pytest.skip("help_router not yet mounted in bereikbaar.api.v1")
+def test_search_api_is_mounted_publicly(client, make_article):
+    """The public search needs no token."""
     make_article("omvormer", "Omvormer foutcode", "Rood lampje.")
     r = client.get("/api/v1/help/search", {"q": "omvormer", "lang": "nl"})
     assert r.status_code == 200
