@@ -99,6 +99,7 @@ def load_demo(
     _ensure_email_inbox()
     _routing_setup(out)
     _help_articles(out)
+    _demo_calls(random.Random(seed), out)
     _analytics_history()
     seconds = (timezone.now() - started).total_seconds()
     print(f"Klaar in {seconds:.1f} s.", file=out)
@@ -179,6 +180,58 @@ def _routing_setup(out: TextIO) -> None:
     with transaction.atomic():
         done = backfill()
     print(f"  {done} berichten geanalyseerd", file=out)
+
+
+def _demo_calls(rng: random.Random, out: TextIO) -> None:
+    """A call record behind every phone contact of the history (most answered, some missed or
+    hung up while waiting), on a CTI line of the default team, so the phone figures fill."""
+    import secrets
+
+    from bereikbaar.channels.voice.models import Call, Line
+    from bereikbaar.routing.models import Team
+
+    line, _ = Line.objects.get_or_create(
+        name="Klantenservice (demo)",
+        defaults={
+            "token": "demo-" + secrets.token_urlsafe(16),
+            "number": "+31201234567",
+            "team": Team.objects.filter(is_default=True).first(),
+        },
+    )
+    phones = Message.objects.filter(channel="phone", direction=Message.Direction.INBOUND)
+    calls = []
+    for message in phones.select_related("conversation").order_by("id"):
+        number = (
+            Identity.objects.filter(contact_id=message.conversation.contact_id, kind="phone")
+            .values_list("value", flat=True)
+            .first()
+        )
+        ringing = timedelta(seconds=rng.randint(5, 240))
+        started = message.created_at - ringing
+        outcome = rng.choices(["answered", "missed", "abandoned"], weights=[88, 5, 7])[0]
+        answered = message.created_at if outcome == "answered" else None
+        calls.append(
+            Call(
+                line=line,
+                call_id=f"demo-{message.pk}",
+                number=number or "",
+                state=Call.State.ENDED,
+                outcome=outcome,
+                cause="normal" if answered else "cancel",
+                started_at=started,
+                answered_at=answered,
+                ended_at=(answered or message.created_at) + timedelta(seconds=rng.randint(60, 900))
+                if answered
+                else message.created_at,
+                answered_by_id=message.conversation.assignee_id if answered else None,
+                contact_id=message.conversation.contact_id,
+                message=message,
+                created_at=started,
+            )
+        )
+    with _own_timestamps(Call):
+        Call.objects.bulk_create(calls, ignore_conflicts=True)
+    print(f"  {len(calls)} telefoongesprekken in het gesprekslogboek", file=out)
 
 
 def _analytics_history() -> None:
