@@ -12,17 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, need_chromium
 from tests.browser.live_server import PASSWORD, SETUP, live_env, run_python, serving
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -53,8 +44,7 @@ def server_with_history(tmp_path: Path):
 
 @pytest.fixture
 def server(tmp_path: Path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium")
+    need_chromium()
     with server_with_history(tmp_path) as running:
         yield running
 

@@ -7,21 +7,11 @@ browser's fragment re-fetching are all exercised together.
 
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.live_server import PASSWORD, live_server
+from tests.browser.live_server import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LIVE = 5000  # ms: how long an update may take to show up without a reload
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -40,24 +30,6 @@ def post_inbound(base_url: str, token: str, external_id: str, text: str) -> None
     request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 202
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium")
-    with live_server(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(browser, base_url: str, username: str, errors: list, socket_route=None):

@@ -7,43 +7,15 @@ the PBX is this test posting to /channels/cti, and the agents are Chromium pages
 import json
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.live_server import PASSWORD, live_server
+from tests.browser.live_server import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LIVE = 5000  # ms
 CTI_TOKEN = "pbx-browser-test"
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium")
-    with live_server(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def post(base_url: str, path: str, body: dict, headers: dict) -> dict:
