@@ -1,9 +1,10 @@
-"""Inbox routes: login/logout, the list, one conversation, its fragments and its actions."""
+"""Inbox routes: login/logout, the list, one conversation, its fragments and its actions,
+contacts, and the help articles agents manage."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bereikbaar.inbox import actions, contact_views, preferences_views, views
+from bereikbaar.inbox import actions, article_views, contact_views, preferences_views, views
 
 app_name = "inbox"
 
@@ -34,4 +35,18 @@ urlpatterns = [
     path("contacts/<int:pk>/export/", contact_views.contact_export, name="contact_export"),
     path("contacts/<int:pk>/erase/", contact_views.contact_erase, name="contact_erase"),
     path("voorkeuren/<str:token>/", preferences_views.preference_centre, name="preferences"),
+    path("artikelen/", article_views.article_list, name="articles"),
+    path("artikelen/nieuw/", article_views.article_edit, name="article_new"),
+    path("artikelen/voorbeeld/", article_views.article_preview, name="article_preview"),
+    path("artikelen/<int:pk>/", article_views.article_edit, name="article_edit"),
+    path("artikelen/<int:pk>/revisies/", article_views.article_history, name="article_history"),
+    path(
+        "artikelen/<int:pk>/revisies/<int:revision_pk>/terugzetten/",
+        article_views.article_restore,
+        name="article_restore",
+    ),
+    path("artikelen/<int:pk>/verwijderen/", article_views.article_delete, name="article_delete"),
+    path("synoniemen/", article_views.synonym_list, name="synonyms"),
+    path("synoniemen/<int:pk>/", article_views.synonym_list, name="synonym_edit"),
+    path("synoniemen/<int:pk>/verwijderen/", article_views.synonym_delete, name="synonym_delete"),
 ]
