@@ -55,7 +55,7 @@ def log_in(browser, base_url: str, username: str, errors: list):
     return page
 
 
-def add_cti_line(browser, base_url: str) -> None:
+def add_cti_line(browser, base_url: str, dial_url: str = "") -> None:
     """As the admin would: Telefoonlijnen → toevoegen, in Django's admin."""
     from playwright.sync_api import expect
 
@@ -66,6 +66,8 @@ def add_cti_line(browser, base_url: str) -> None:
     page.locator("input[type=submit]").click()
     page.fill("input[name=name]", "Klantenservice")
     page.fill("input[name=token]", CTI_TOKEN)
+    if dial_url:
+        page.fill("input[name=dial_url]", dial_url)
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_be_visible(timeout=LIVE)
     page.context.close()
@@ -129,4 +131,46 @@ def test_an_unknown_caller_becomes_a_contact_in_one_click(server, browser):
     panel.get_by_label("Naam").fill("Saskia de Vries")
     panel.get_by_role("button", name="Nieuw contact").click()
     expect(anna.locator(".screen-pop .contact-name")).to_have_text("Saskia de Vries", timeout=LIVE)
+    assert errors == []
+
+
+def test_a_customer_asks_for_a_callback_and_an_agent_calls_back_in_one_click(server, browser):
+    """The contact page's form (by label and keyboard), the queue, and click-to-call through
+    the PBX's click-to-dial URL (a stand-in on 127.0.0.1 the server posts to)."""
+    from playwright.sync_api import expect
+
+    from tests.channels.voice.standins import PbxDial
+
+    base_url, _ = server
+    errors: list[str] = []
+    pbx = PbxDial()
+    try:
+        add_cti_line(browser, base_url, dial_url=pbx.base + "/click-to-dial")
+        customer = browser.new_context(locale="nl-NL").new_page()
+        customer.on("pageerror", lambda exc: errors.append(f"customer: {exc}"))
+        customer.goto(f"{base_url}/contact/")
+        customer.get_by_label("Je naam").fill("Piet Pan")
+        customer.get_by_label("Je telefoonnummer").fill("06 12345678")
+        customer.get_by_label("Wanneer mogen we bellen?").select_option(index=0)
+        customer.get_by_label("Waar gaat het over?").fill("Mijn omvormer piept")
+        customer.get_by_label("Waar gaat het over?").press("Tab")
+        customer.keyboard.press("Enter")  # focus is on "Bel mij terug"
+        expect(customer.get_by_role("heading", name="Dank je, Piet Pan.")).to_be_visible(
+            timeout=LIVE
+        )
+        expect(customer.get_by_role("status")).to_contain_text("op +31612345678")
+
+        anna = log_in(browser, base_url, "anna", errors)
+        anna.goto(f"{base_url}/channels/voice/callbacks/")
+        row = anna.get_by_role("row").filter(has_text="+31612345678")
+        expect(row).to_contain_text("Mijn omvormer piept")
+        row.get_by_role("button", name="Bel terug").click()
+        expect(row.locator(".dial-status")).to_contain_text(
+            "Bellen naar +31612345678", timeout=LIVE
+        )
+        expect(anna.locator(".screen-pop")).to_contain_text("+31612345678", timeout=LIVE)
+        sent = pbx.requests[0]["json"]
+        assert (sent["extension"], sent["number"]) == ("anna", "+31612345678")
+    finally:
+        pbx.close()
     assert errors == []

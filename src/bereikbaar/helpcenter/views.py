@@ -8,14 +8,15 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from bereikbaar.helpcenter import deflection, waits
+from bereikbaar.helpcenter import callback_slots, deflection, waits
 from bereikbaar.helpcenter.models import Article, HelpEvent
 from bereikbaar.helpcenter.search import search
 
 VISITOR_MAX_AGE = 60 * 60 * 24 * 365
+CHAT_PAGE = "/chat/"
 
 
 def _language(request: HttpRequest) -> str:
@@ -134,7 +135,11 @@ def contact(request: HttpRequest) -> HttpResponse:
     channel_defs = waits.DEFAULT_CHANNELS
     by_kind = {w.kind: w for w in waits.expected_waits(channel_defs)}
     channels = [{**c, "wait": by_kind.get(c["kind"])} for c in channel_defs]
+    for c in channels:
+        if c["kind"] == "webchat" and not c["href"]:  # the chat page, for a chat without a site
+            c.update(href=CHAT_PAGE, value=gettext("Chat met een medewerker"))
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
-    return render(request, "helpcenter/contact.html", {"channels": channels, "back": back})
+    context = {"channels": channels, "back": back, **callback_slots.form_context()}
+    return render(request, "helpcenter/contact.html", context)

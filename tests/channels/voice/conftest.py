@@ -5,8 +5,10 @@ import json
 import pytest
 
 from bereikbaar.channels.voice.models import Line
+from tests.channels.voice.standins import ACCOUNT_SID, AUTH_TOKEN, PbxDial, TwilioCalls
 
 TOKEN = "pbx-geheim-1"
+PUBLIC_URL = "https://klantcontact.example.nl"
 
 
 @pytest.fixture
@@ -33,3 +35,39 @@ def cti(client, line, run_intake):
         return response
 
     return post
+
+
+@pytest.fixture
+def twilio_calls():
+    server = TwilioCalls()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pbx():
+    server = PbxDial()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def dialling_line(line, pbx) -> Line:
+    """The CTI line, with the PBX's click-to-dial URL set."""
+    line.dial_url = pbx.base + "/click-to-dial"
+    line.save(update_fields=["dial_url"])
+    return line
+
+
+@pytest.fixture
+def twilio_line(service, twilio_calls) -> Line:
+    return Line.objects.create(
+        name="Zonnestroom",
+        kind=Line.Kind.TWILIO,
+        token="twilio:+31201234567",
+        number="+31201234567",
+        account_sid=ACCOUNT_SID,
+        auth_token=AUTH_TOKEN,
+        api_base=twilio_calls.base,
+        public_url=PUBLIC_URL,
+    )

@@ -76,3 +76,19 @@ def test_agents_see_the_queue_and_call_back_with_one_click(anna):
     assert response.status_code == 302 and response["Location"] == "tel:+31612345678"
     request.refresh_from_db()
     assert (request.attempts, request.assignee) == (1, anna)
+
+
+@pytest.mark.django_db
+def test_a_missed_call_records_its_promise_for_on_time_figures(cti, anna):
+    cti("newCall", call_id="m1")
+    cti("hangup", call_id="m1", cause="noAnswer")
+    request = CallbackRequest.objects.get()
+    assert (request.source, request.status) == ("missed", "open")
+    assert request.first_due_at == request.due_at and request.placed_at is None
+    callbacks.start_attempt(request, anna)
+    cti("newCall", call_id="o1", direction="out", user="anna", to="+31612345678")
+    cti("answer", call_id="o1", direction="out", user="anna", to="+31612345678")
+    cti("hangup", call_id="o1", direction="out", cause="normal", to="+31612345678")
+    request.refresh_from_db()
+    assert request.status == "done"
+    assert request.first_due_at <= request.placed_at <= request.completed_at

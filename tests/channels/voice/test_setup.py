@@ -69,3 +69,17 @@ def test_the_simulator_sequence_makes_a_call(cti, anna, who, outcome):
         assert cti(event, call_id=call_id, **body).status_code == 200
     call = Call.objects.get()
     assert (call.state, call.outcome) == ("ended", outcome)
+
+
+@pytest.mark.django_db
+def test_click_to_call_is_set_up_with_the_line():
+    out = io.StringIO()
+    assert setup.add(parse(setup, ["--token", "T2", "--dial-url", "https://pbx/dial"]), out) == 0
+    assert Line.objects.get(token="T2").dial_url == "https://pbx/dial"
+    args = parse(
+        setup_twilio,
+        ["--account-sid", "AC1", "--auth-token", "x", "--number", "+3197010203040"]
+        + ["--api-base", "http://127.0.0.1:9/"],
+    )
+    assert setup_twilio.add(args, out) == 0
+    assert Line.objects.get(kind="twilio").api_base == "http://127.0.0.1:9"

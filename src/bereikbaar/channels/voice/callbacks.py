@@ -2,7 +2,12 @@
 
 One open request per number: a second missed call raises its priority instead of adding a row.
 An answered call with the number (ours out, or theirs in) settles it; a failed attempt moves
-it back in the queue, and after MAX_ATTEMPTS it is given up, visibly.
+it back in the queue, later each time (RETRY_AFTER, doubled per attempt), and after
+MAX_ATTEMPTS it is given up, visibly, with the reasons.
+
+"Called back on time" (analytics) is `placed_at <= first_due_at` (or `<= slot_end` when the
+customer chose a slot): first_due_at is the first promise and never moves, placed_at is the
+first dial, completed_at when it was settled (done, failed or void).
 """
 
 from datetime import datetime, timedelta
@@ -31,6 +36,7 @@ def request_callback(
     source: str = CallbackRequest.Source.PAGE,
     call: Call | None = None,
     note: str = "",
+    question: str = "",
 ) -> CallbackRequest:
     """Ask for a callback to `number` (any spelling; NL default), at `slot` or as soon as
     possible. Raises contacts.normalise.InvalidIdentity (a ValueError) for a garbage number."""
@@ -52,7 +58,8 @@ def request_callback(
                 existing.due_at = min(existing.due_at, due)
             existing.name = existing.name or name[:200]
             existing.outcome = _append(existing.outcome, note)
-            existing.save(update_fields=["priority", "due_at", "name", "outcome"])
+            existing.question = "\n".join(q for q in (existing.question, question) if q)[:2000]
+            existing.save(update_fields=["priority", "due_at", "name", "outcome", "question"])
             return existing
         return CallbackRequest.objects.create(
             number=number,
@@ -62,8 +69,10 @@ def request_callback(
             source=source,
             priority=priority,
             due_at=due,
+            first_due_at=due,
             slot_end=end,
             outcome=note[:200],
+            question=question[:2000],
         )
 
 
@@ -76,8 +85,11 @@ def after_call(call: Call) -> None:
     if call.direction == "in" and call.outcome in SOURCES:
         request_callback(call.number, source=SOURCES[call.outcome], call=call)
         return
-    request = CallbackRequest.objects.filter(
-        number=call.number, status=CallbackRequest.Status.OPEN
+    open_ = CallbackRequest.objects.filter(status=CallbackRequest.Status.OPEN)
+    # the attempt placed from the queue, else any open request for the number (a PBX that
+    # dialled under its own call id, or the customer who called us first)
+    request = (call.callback_id and open_.filter(pk=call.callback_id).first()) or open_.filter(
+        number=call.number
     ).first()
     if request is None:
         return
@@ -85,13 +97,16 @@ def after_call(call: Call) -> None:
         who = "klant belde zelf" if call.direction == "in" else "teruggebeld"
         settle(request, CallbackRequest.Status.DONE, f"{who} ({call.answered_ext or '?'})")
     elif call.direction == "out":
-        attempt_failed(request, call.get_outcome_display())
+        why = call.get_outcome_display()
+        attempt_failed(request, f"{why} ({call.cause})" if call.cause else why)
 
 
 def retract(call: Call) -> None:
     """The call turned out answered after all: its own open request is void."""
     CallbackRequest.objects.filter(call=call, status=CallbackRequest.Status.OPEN).update(
-        status=CallbackRequest.Status.CANCELLED, outcome="gesprek toch aangenomen"
+        status=CallbackRequest.Status.CANCELLED,
+        outcome="gesprek toch aangenomen",
+        completed_at=timezone.now(),
     )
 
 
@@ -104,26 +119,37 @@ def queue():
 
 def start_attempt(request: CallbackRequest, user) -> CallbackRequest:
     """An agent clicks "bel terug": theirs now; the call itself reports how it went."""
+    now = timezone.now()
     request.assignee = user
     request.attempts += 1
-    request.save(update_fields=["assignee", "attempts"])
+    request.placed_at = request.placed_at or now
+    request.last_attempt_at = now
+    request.save(update_fields=["assignee", "attempts", "placed_at", "last_attempt_at"])
     return request
 
 
 def attempt_failed(request: CallbackRequest, why: str) -> CallbackRequest:
+    """No answer, busy, failed: due again later (back-off), or given up after MAX_ATTEMPTS."""
     request.outcome = _append(request.outcome, f"poging {request.attempts}: {why}")
     if request.attempts >= MAX_ATTEMPTS:
         request.status = CallbackRequest.Status.FAILED
+        request.completed_at = timezone.now()
     else:
-        request.due_at = timezone.now() + RETRY_AFTER
-    request.save(update_fields=["outcome", "status", "due_at"])
+        request.due_at = timezone.now() + retry_after(request.attempts)
+    request.save(update_fields=["outcome", "status", "due_at", "completed_at"])
     return request
+
+
+def retry_after(attempts: int):
+    """30 minutes after the first try, an hour after the second: people are out, not gone."""
+    return RETRY_AFTER * 2 ** max(0, attempts - 1)
 
 
 def settle(request: CallbackRequest, status: str, outcome: str) -> CallbackRequest:
     request.status = status
     request.outcome = _append(request.outcome, outcome)
-    request.save(update_fields=["status", "outcome"])
+    request.completed_at = timezone.now()
+    request.save(update_fields=["status", "outcome", "completed_at"])
     return request
 
 

@@ -26,6 +26,9 @@ class Line(models.Model):
     account_sid = models.CharField(max_length=64, blank=True)
     auth_token = models.CharField(max_length=200, blank=True)
     public_url = models.URLField(blank=True, help_text="how Twilio reaches us (behind a proxy)")
+    api_base = models.URLField(default="https://api.twilio.com", help_text="Twilio's REST API")
+    # click-to-call through the PBX (CTI): we POST {"extension", "number", "callId"} here
+    dial_url = models.URLField(blank=True, help_text="the PBX's click-to-dial URL (CTI)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +84,14 @@ class Call(models.Model):
         "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     events = models.PositiveIntegerField(default=0)
+    callback = models.ForeignKey(
+        "CallbackRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attempt_calls",
+        help_text="the callback this outbound call is an attempt at",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +129,7 @@ class CallbackRequest(models.Model):
 
     number = models.CharField(max_length=32, help_text="E.164")
     name = models.CharField(max_length=200, blank=True)
+    question = models.TextField(_("vraag"), blank=True, help_text="from the contact page")
     contact = models.ForeignKey(
         "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -126,7 +138,12 @@ class CallbackRequest(models.Model):
     )
     source = models.CharField(max_length=16, choices=Source.choices)
     priority = models.SmallIntegerField(default=1)  # like Conversation.Priority
-    due_at = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="when to call next (moves on after a failed try)")
+    # For "called back on time" (analytics): the first promise, the first dial, the end.
+    first_due_at = models.DateTimeField(null=True, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True, help_text="the first attempt")
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="done, failed or void")
     slot_end = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bereikbaar.channels.voice import callbacks
 from bereikbaar.channels.voice.calls import line_groups, set_notes
-from bereikbaar.channels.voice.models import Call, CallbackRequest
+from bereikbaar.channels.voice.models import Call
 from bereikbaar.conversations.models import CHANNELS, Conversation, Message
 from bereikbaar.routing.access import is_admin, realtime_groups, visible_conversations
 
@@ -80,16 +80,6 @@ def new_contact(request: HttpRequest, pk: int) -> HttpResponse:
 def callback_queue(request: HttpRequest) -> HttpResponse:
     rows = callbacks.queue().select_related("contact", "assignee")[:200]
     return render(request, "inbox/_callbacks.html", {"callbacks": rows})
-
-
-@login_required
-@require_POST
-def callback_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    request_ = get_object_or_404(CallbackRequest, pk=pk, status=CallbackRequest.Status.OPEN)
-    callbacks.start_attempt(request_, request.user)
-    response = HttpResponse(status=302)  # the agent's softphone dials; the call reports back
-    response["Location"] = f"tel:{request_.number}"
-    return response
 
 
 def context(request: HttpRequest, call: Call, saved: bool = False) -> dict:

@@ -14,6 +14,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--number", default="", help="the line's number (any spelling)")
     parser.add_argument("--team", default="", help="slug of the team that takes this line")
     parser.add_argument("--block", action="append", default=[], help="a number to reject")
+    parser.add_argument(
+        "--dial-url",
+        default="",
+        help="the PBX's click-to-dial URL: agents' click-to-call POSTs "
+        '{"extension", "number", "callId"} there',
+    )
 
 
 def add(args: argparse.Namespace, out: TextIO) -> int:
@@ -28,6 +34,7 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
         if number is None:
             return 2
         fields["blocked"].append(number)
+    fields["dial_url"] = args.dial_url
     line, created = Line.objects.update_or_create(token=args.token, defaults=fields)
     print(f"CTI line {line.name!r} {'added' if created else 'updated'}.", file=out)
     print("Events: POST /channels/cti with 'Authorization: Bearer <token>'", file=out)

@@ -17,6 +17,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--public-url", default="", help="the base URL Twilio calls")
     parser.add_argument("--name", default="", help="said in the greeting")
     parser.add_argument("--team", default="", help="slug of the team that takes this line")
+    parser.add_argument(
+        "--api-base", default="https://api.twilio.com", help="Twilio's REST API (click-to-call)"
+    )
 
 
 def add(args: argparse.Namespace, out: TextIO) -> int:
@@ -31,6 +34,7 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
         account_sid=args.account_sid,
         auth_token=args.auth_token,
         public_url=args.public_url.rstrip("/"),
+        api_base=args.api_base.rstrip("/"),
     )
     line, created = Line.objects.update_or_create(
         token=f"twilio:{fields['number']}", defaults=fields

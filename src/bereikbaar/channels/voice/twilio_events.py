@@ -3,6 +3,8 @@
 The incoming-call webhook is a newCall; a caller bridged to an agent from the queue is an
 answer; status callbacks (completed, busy, no-answer, canceled, failed) are the hangup; the
 caller pressing 1 or leaving a voicemail ends the call with cause callback or voicemail.
+A call we placed (click-to-call, dial_twilio.py) also reports ringing and answered; its
+status callback URL names the agent (`_agent`), who is then the one who talked.
 """
 
 from email.utils import parsedate_to_datetime
@@ -16,10 +18,12 @@ HANGUPS = {
     "canceled": "cancel",
     "failed": "failed",
 }
+DIALLING = {"queued", "initiated", "ringing"}
 
 
 def cti_event(params: dict[str, str], received: float) -> CtiEvent | None:
     step = params.get("_step", "")
+    outbound = params.get("Direction", "inbound").startswith("outbound")
     status = params.get("CallStatus", "")
     event, cause, ext = "", "", ""
     if step == "incoming":
@@ -32,9 +36,13 @@ def cti_event(params: dict[str, str], received: float) -> CtiEvent | None:
         event, ext = "answer", params.get("DequeingCallSid", "") or "twilio"
     elif step == "status" and status in HANGUPS:
         event, cause = "hangup", HANGUPS[status]
+    elif step == "status" and outbound and status in DIALLING:
+        event, ext = "newCall", params.get("_agent", "")
+    elif step == "status" and outbound and status == "in-progress":
+        event, ext = "answer", params.get("_agent", "") or "twilio"
     if not event or not params.get("CallSid"):
         return None
-    direction = "out" if params.get("Direction", "inbound").startswith("outbound") else "in"
+    direction = "out" if outbound else "in"
     return CtiEvent(
         event=event,
         call_id=params["CallSid"][:200],

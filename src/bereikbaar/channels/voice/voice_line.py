@@ -48,6 +48,8 @@ def voice(request: HttpRequest) -> HttpResponse:
     if step not in STEPS or not params.get("CallSid"):
         return HttpResponse("unknown step or no CallSid", status=400)
     flat = {k: params.get(k, "") for k in params}
+    if step == "status":  # a call we placed names its agent in the (signed) callback URL
+        flat["_agent"] = request.GET.get("agent", "")[:150]
     try:
         answer = STEP_VIEWS[step](request, line, flat)
     except DatabaseError:
