@@ -13,6 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from bereikbaar.api import fastpath  # noqa: E402
+from bereikbaar.channels.webchat import routing as webchat  # noqa: E402
 from bereikbaar.inbox.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -22,11 +23,16 @@ async def http(scope, receive, send):
     return await django_http(scope, receive, send)
 
 
-application = ProtocolTypeRouter(
-    {
-        "http": http,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+agents_ws = AllowedHostsOriginValidator(
+    AuthMiddlewareStack(URLRouter(websocket_urlpatterns + webchat.agent_urlpatterns))
 )
+
+
+async def websocket(scope, receive, send):
+    # The chat widget is embedded on other sites: its socket is token-based, any origin.
+    if scope["path"] == webchat.VISITOR_PATH:
+        return await webchat.visitor_app(scope, receive, send)
+    return await agents_ws(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": http, "websocket": websocket})

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bereikbaar.channels.whatsapp",
     "bereikbaar.channels.sms",
     "bereikbaar.channels.voice",
+    "bereikbaar.channels.webchat",
     "bereikbaar.inbox",
     "bereikbaar.analytics",
     "bereikbaar.demo",
@@ -164,3 +165,5 @@ LOGGING = {
     "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }
 BEREIKBAAR_API_CALLBACK_SECRET = env_str("BEREIKBAAR_API_CALLBACK_SECRET")
+# The host site's secret for signed chat visitor identities (docs/channels-webchat.md).
+BEREIKBAAR_WEBCHAT_IDENTITY_SECRET = env_str("BEREIKBAAR_WEBCHAT_IDENTITY_SECRET")

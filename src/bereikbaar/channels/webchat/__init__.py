@@ -1,0 +1,1 @@
+"""The web chat channel: an embeddable widget (/widget.js) talking over /ws/chat/."""

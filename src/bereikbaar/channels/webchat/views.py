@@ -1,0 +1,87 @@
+"""HTTP for the widget: the script itself, the full-page chat, attachment upload, demo site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from bereikbaar.channels.webchat.payload import Refused
+from bereikbaar.channels.webchat.tokens import BadToken, visitor_for
+from bereikbaar.channels.webchat.upload import max_bytes, take_upload
+
+WIDGET = Path(__file__).parent / "static" / "webchat" / "widget.js"
+UPLOAD_MESSAGES = {
+    "too_large": _("Dit bestand is te groot."),
+    "bad_type": _("Alleen foto's (JPEG, PNG, GIF, WebP) en PDF-bestanden kunnen mee."),
+    "empty": _("Dit bestand is leeg."),
+    "bad_request": _("Dit bestand kon niet worden verwerkt."),
+    "bad_token": _("Je chatsessie is verlopen. Laad de pagina opnieuw."),
+}
+
+
+@require_GET
+def widget_js(request: HttpRequest) -> HttpResponse:
+    """Served from one stable URL for any site; cached briefly so a new version spreads."""
+    response = HttpResponse(WIDGET.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def chat_page(request: HttpRequest) -> HttpResponse:
+    language = request.GET.get("lang") or getattr(request, "LANGUAGE_CODE", "nl")
+    return render(request, "webchat/chat.html", {"lang": "en" if language == "en" else "nl"})
+
+
+@require_GET
+def demo_site(request: HttpRequest) -> HttpResponse:
+    return render(request, "webchat/demo_site.html")
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    # The widget runs on other sites; the token is the credential, never a cookie.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Headers"] = "X-Visitor-Token"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    return response
+
+
+def _refused(code: str, status: int, language: str = "nl") -> HttpResponse:
+    with translation.override(language):
+        text = str(UPLOAD_MESSAGES[code])
+    return _cors(JsonResponse({"error": code, "message": text}, status=status))
+
+
+@csrf_exempt
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204))
+    if request.method != "POST":
+        return _refused("bad_request", 405)
+    language = "en" if request.GET.get("lang") == "en" else "nl"
+    if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes() + 64 * 1024:
+        return _refused("too_large", 413, language)
+    try:
+        visitor = visitor_for(request.headers.get("X-Visitor-Token", ""))
+    except BadToken:
+        return _refused("bad_token", 401, language)
+    item = request.FILES.get("file")
+    if item is None:
+        return _refused("bad_request", 400, language)
+    if item.size > max_bytes():
+        return _refused("too_large", 413, language)
+    try:
+        accepted = take_upload(
+            visitor, request.POST.get("client_id", ""), item.name, item.read(), language
+        )
+    except Refused as exc:
+        code = exc.code if exc.code in UPLOAD_MESSAGES else "bad_request"
+        return _refused(code, 413 if code == "too_large" else 400, language)
+    return _cors(JsonResponse({"ok": True, "duplicate": accepted.duplicate}, status=202))
