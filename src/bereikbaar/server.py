@@ -29,20 +29,22 @@ def _start_workers(stop: threading.Event) -> list[threading.Thread]:
 
 def _sweep(stop: threading.Event, every: float = 60.0) -> None:
     """Once a minute: record SLA breaches, offer queued cases (a safety net for events) and
-    send the satisfaction survey for conversations resolved since."""
+    send the satisfaction survey for conversations resolved since; once an hour, apply the
+    inboxes' retention policies."""
     from functools import partial
 
     from django.db import close_old_connections
     from django.utils import timezone
 
     from bereikbaar.analytics.csat import offer_due_surveys
+    from bereikbaar.conversations.retention import apply_if_due as retention
     from bereikbaar.routing.management.commands.routing_sweep import sweep_once
 
     # surveys only for what is resolved from now on, never a burst for old history
     surveys = partial(offer_due_surveys, since=timezone.now())
     surveys.__name__ = "offer_due_surveys"
     while not stop.wait(every):
-        for job in (sweep_once, surveys):
+        for job in (sweep_once, surveys, retention):
             try:
                 close_old_connections()
                 job()

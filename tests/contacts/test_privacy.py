@@ -113,3 +113,18 @@ def test_a_late_redelivery_does_not_re_create_an_erased_person(post_inbound, run
     run_intake()
     assert not Contact.objects.filter(erased_at__isnull=True).exists()
     assert is_erased("email", "weg@example.nl")  # what intake asks before filing a new one
+
+
+def test_erasure_blanks_the_raw_payloads_intake_kept(post_inbound, run_intake):
+    from bereikbaar.intake.models import Inbound
+
+    post_inbound("raw-1", f"Ik woon op de {SECRET}", email="raw@example.nl", name="Raw Persoon")
+    post_inbound("raw-2", "Andere klant, ander verhaal", email="ander@example.nl")
+    run_intake()
+    assert SECRET.encode() in bytes(Inbound.objects.get(dedupe_key="raw-1").payload)
+    counts = erase(Contact.objects.get(identities__value="raw@example.nl"))
+    assert counts["raw_payloads"] == 1
+    assert bytes(Inbound.objects.get(dedupe_key="raw-1").payload) == b""
+    assert b"ander verhaal" in bytes(Inbound.objects.get(dedupe_key="raw-2").payload)
+    data = export(Contact.objects.get(identities__value="ander@example.nl"))
+    assert [r["channel"] for r in data["raw_payloads"]] == ["api"]

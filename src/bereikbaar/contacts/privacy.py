@@ -158,6 +158,10 @@ def erase(contact: Contact | int, by=None, reason: str = "") -> dict[str, int]:
 
 def _erase_one(contact: Contact) -> dict[str, int]:
     counts: dict[str, int] = {}
+    # Sections first: they may find their rows by the contact's identities.
+    for section in _SECTIONS.values():
+        for part, n in section.erase(contact).items():
+            counts[part] = counts.get(part, 0) + n
     identities = list(Identity.objects.filter(contact=contact))
     ErasedIdentity.objects.bulk_create(
         [ErasedIdentity(digest=_digest(i.kind, i.value)) for i in identities],
@@ -166,9 +170,6 @@ def _erase_one(contact: Contact) -> dict[str, int]:
     counts["identities"] = Identity.objects.filter(contact=contact).delete()[0]
     counts["consents"] = Consent.objects.filter(contact=contact).delete()[0]
     counts["preferences"] = Preference.objects.filter(contact=contact).delete()[0]
-    for section in _SECTIONS.values():
-        for part, n in section.erase(contact).items():
-            counts[part] = counts.get(part, 0) + n
     contact.name = ERASED_NAME
     contact.erased_at = timezone.now()
     contact.save(update_fields=["name", "erased_at"])

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from bereikbaar.conversations.models import CannedResponse, Conversation, Message
+from bereikbaar.conversations.models import (
+    CannedResponse,
+    Conversation,
+    Message,
+    RetentionPolicy,
+    RetentionRun,
+)
 
 
 @admin.register(Conversation)
@@ -16,3 +22,23 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 admin.site.register(CannedResponse)
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ["channel", "team", "months", "enabled"]
+    list_filter = ["channel", "enabled"]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """Read-only: the record of what retention deleted."""
+
+    list_display = ["started_at", "finished_at", "dry_run", "by", "counts"]
+    list_filter = ["dry_run"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

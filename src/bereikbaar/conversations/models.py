@@ -165,3 +165,62 @@ class EarlyStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.provider_id} {self.status}"
+
+
+class RetentionPolicy(models.Model):
+    """How long resolved conversations that came in on one inbox (a channel, optionally only one
+    team's) are kept. A conversation is deleted only when every channel it used has a policy,
+    after the longest of those: no policy means kept, so nothing goes by omission."""
+
+    channel = models.CharField(_("kanaal"), max_length=16, choices=CHANNELS)
+    team = models.ForeignKey(
+        "routing.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Leeg: voor alle teams."),
+    )
+    months = models.PositiveSmallIntegerField(
+        _("maanden bewaren na afronden"), help_text=_("Minimaal 1.")
+    )
+    enabled = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "team"], name="retention_one_per_inbox"),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(team__isnull=True),
+                name="retention_one_per_channel",
+            ),
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="retention_months_1"),
+        ]
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+
+    def __str__(self) -> str:
+        scope = self.get_channel_display() + (f" · {self.team}" if self.team_id else "")
+        return f"{scope}: {self.months} mnd"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention task: what it deleted (or would have, on a dry run), per policy.
+    The audit trail of deletions that no person asked for one by one."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("opschoonronde")
+        verbose_name_plural = _("opschoonrondes")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.counts.get('conversations', 0)}"
