@@ -10,6 +10,8 @@ from django.test import override_settings
 
 from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.conversations.models import CannedResponse, Conversation, Message
+from bereikbaar.demo.concurrent_stories import CONTACTS as STORY_CONTACTS
+from bereikbaar.demo.concurrent_stories import CONVERSATIONS as STORY_CONVERSATIONS
 from bereikbaar.demo.load import load_demo, print_logins, token_path
 from bereikbaar.routing.models import AgentProfile, Team
 
@@ -43,8 +45,8 @@ def test_cast(demo):
 
 
 def test_counts_and_channel_mix(demo):
-    assert Contact.objects.count() == CONTACTS
-    assert Conversation.objects.count() == CONVERSATIONS
+    assert Contact.objects.count() == CONTACTS + STORY_CONTACTS
+    assert Conversation.objects.count() == CONVERSATIONS + STORY_CONVERSATIONS
     channels = set(Message.objects.filter(direction="inbound").values_list("channel", flat=True))
     assert {"phone", "email", "whatsapp", "sms", "webchat"} <= channels
     assert Message.objects.filter(direction="outbound").exists()
@@ -67,17 +69,21 @@ def test_identities_are_normalised(demo):
         assert re.fullmatch(r"\+316\d{8}", value), value
     for value in Identity.objects.filter(kind="email").values_list("value", flat=True):
         assert value == value.lower() and "@" in value
-    assert not Contact.objects.annotate(n=Count("identities")).filter(n=0).exists()
+    live = Contact.objects.filter(merged_into__isnull=True)  # a merged record keeps nothing
+    assert not live.annotate(n=Count("identities")).filter(n=0).exists()
 
 
 def test_timestamps_are_consistent(demo):
     from django.utils import timezone
 
     now = timezone.now()
+    # a conversation joined into a case gave its messages to that case
     for conversation in Conversation.objects.prefetch_related("messages"):
+        if "gekoppeld" in conversation.tags:
+            continue
         messages = list(conversation.messages.all())
         assert messages and messages[0].direction == "inbound"
-        assert messages[0].created_at == conversation.created_at
+        assert messages[0].created_at >= conversation.created_at
         assert all(m.created_at <= now for m in messages)
         assert conversation.contact.created_at <= conversation.created_at
         if conversation.first_response_at:
@@ -87,8 +93,10 @@ def test_timestamps_are_consistent(demo):
             assert conversation.assignee_id is not None
         else:
             assert conversation.resolved_at is None
-    # one active story per customer, as ingest keeps it
-    active = Conversation.objects.filter(status__in=Conversation.ACTIVE)
+    # one active story per customer, as ingest keeps it (Linda's two orders are two questions)
+    active = Conversation.objects.filter(status__in=Conversation.ACTIVE).exclude(
+        contact__identities__value="linda.vos@example.nl"
+    )
     assert not active.values("contact").annotate(n=Count("id")).filter(n__gt=1).exists()
 
 
@@ -143,3 +151,27 @@ def test_the_token_works_for_the_api(demo, client):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 202
+
+
+def test_concurrent_contacts_are_linked_and_explained(demo):
+    from bereikbaar.contacts.suggest import from_text
+    from bereikbaar.stories.models import CaseLink
+
+    sanne = Contact.objects.get(identities__value="sanne.demir@example.nl")
+    [link] = CaseLink.objects.filter(case__contact=sanne, undone_at__isnull=True)
+    assert link.signal == "same_question"
+    assert link.explanation == "ook gevraagd via API zojuist"  # the app message, joined now
+    case = link.case
+    channels = set(case.messages.values_list("channel", flat=True))
+    assert channels == {"email", "api", "phone"}  # the app message moved in, the call joined
+    # Linda asked about two different orders: merged, but not linked
+    linda = Contact.objects.get(identities__value="linda.vos@example.nl")
+    assert linda.conversations.filter(status__in=Conversation.ACTIVE).count() == 2
+    assert not CaseLink.objects.filter(case__contact=linda).exists()
+    # Ahmed is only suggested, with the evidence, never merged silently
+    ahmed = Contact.objects.get(identities__value="ahmed.bakker@example.nl")
+    mail = Message.objects.get(conversation__contact=ahmed, channel="email")
+    [hint] = from_text(ahmed, mail.text)
+    assert hint.contact.identities.get().value == "+31677889900"
+    assert "+31677889900" in hint.evidence[0]
+    assert ahmed.merged_into_id is None and hint.contact.merged_into_id is None

@@ -28,6 +28,7 @@ from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.contacts.normalise import normalise
 from bereikbaar.conversations.models import Attachment, CannedResponse, Conversation, Message
 from bereikbaar.demo import content as C
+from bereikbaar.demo.concurrent_stories import load_concurrent_stories
 from bereikbaar.intake.models import Inbound
 from bereikbaar.routing.models import AgentProfile, Team
 
@@ -100,6 +101,7 @@ def load_demo(
     _routing_setup(out)
     _help_articles(out)
     _demo_calls(random.Random(seed), out)
+    load_concurrent_stories(_ensure_token(), C.SUPPORT_ADDRESS, C.AGENTS[0][0], out)
     _analytics_history()
     seconds = (timezone.now() - started).total_seconds()
     print(f"Klaar in {seconds:.1f} s.", file=out)
