@@ -153,6 +153,9 @@ BEREIKBAAR_MAX_ATTACHMENT_BYTES = env_int("BEREIKBAAR_MAX_ATTACHMENT_BYTES", 25 
 BEREIKBAAR_SMTP_PORT = env_int("BEREIKBAAR_SMTP_PORT", 2525)
 # Where the API channel posts agent replies (the customer's system); empty = nowhere yet.
 BEREIKBAAR_API_CALLBACK_URL = env_str("BEREIKBAAR_API_CALLBACK_URL")
+# Where the customer simulator reaches this server's own webhooks (behind a proxy); default:
+# the address the simulator page was requested on.
+BEREIKBAAR_SIMULATOR_URL = env_str("BEREIKBAAR_SIMULATOR_URL")
 # The in-process intake worker: started by `bereikbaar serve`, off in tests (they drain it).
 BEREIKBAAR_INTAKE_BATCH = env_int("BEREIKBAAR_INTAKE_BATCH", 100)
 

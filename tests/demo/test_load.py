@@ -175,3 +175,10 @@ def test_concurrent_contacts_are_linked_and_explained(demo):
     assert hint.contact.identities.get().value == "+31677889900"
     assert "+31677889900" in hint.evidence[0]
     assert ahmed.merged_into_id is None and hint.contact.merged_into_id is None
+
+
+def test_the_simulator_can_play_every_channel_from_the_start(demo):
+    from bereikbaar.demo import simulator_accounts
+
+    assert simulator_accounts.missing() == {}
+    assert simulator_accounts.whatsapp_account().api_base == simulator_accounts.NOWHERE

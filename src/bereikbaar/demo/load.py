@@ -66,6 +66,7 @@ def load_demo(
     _routing_setup(out)
     _help_articles(out)
     _demo_calls(random.Random(seed), out)
+    _simulator_accounts()
     load_concurrent_stories(_ensure_token(), C.SUPPORT_ADDRESS, C.AGENTS[0][0], out)
     _analytics_history()
     seconds = (timezone.now() - started).total_seconds()
@@ -225,6 +226,15 @@ def _ensure_email_inbox() -> None:
     EmailInbox.objects.get_or_create(
         address=C.SUPPORT_ADDRESS, defaults={"name": C.ORGANISATION, "enabled": True}
     )
+
+
+def _simulator_accounts() -> None:
+    """A WhatsApp and a Twilio number with made-up credentials, so the customer simulator can
+    play every channel from the start (replies to them fail delivery, visibly)."""
+    from bereikbaar.demo import simulator_accounts
+
+    for channel in simulator_accounts.missing():
+        simulator_accounts.create_demo(channel)
 
 
 def _ensure_token() -> str:

@@ -1,21 +1,32 @@
-// Refreshes the simulator's conversation every few seconds (no framework, no CDN).
+// Refreshes the simulator's live parts (the conversation, the call) every few seconds, and
+// shows the call's fields only when the phone channel is chosen. No framework, no CDN.
 (function () {
   "use strict";
-  var box = document.getElementById("thread");
-  if (!box) return;
-  var url = box.getAttribute("data-url");
-  var busy = false;
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-refresh]"));
 
-  function refresh() {
-    if (busy || document.hidden) return;
-    busy = true;
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+  function refresh(box) {
+    // never swap a part the person is using (keyboard focus, an open select)
+    if (box.busy || document.hidden || box.contains(document.activeElement)) return;
+    box.busy = true;
+    fetch(box.getAttribute("data-refresh"), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) { if (html !== null && html !== box.innerHTML) box.innerHTML = html; })
       .catch(function () { /* try again next time */ })
-      .finally(function () { busy = false; });
+      .finally(function () { box.busy = false; });
   }
 
-  setInterval(refresh, 3000);
-  document.addEventListener("visibilitychange", refresh);
+  function refreshAll() { boxes.forEach(refresh); }
+  setInterval(refreshAll, 2000);
+  document.addEventListener("visibilitychange", refreshAll);
+
+  var channel = document.getElementById("id_channel");
+  var callFields = document.getElementById("call-fields");
+  if (channel && callFields) {
+    var toggle = function () { callFields.hidden = channel.value !== "phone"; };
+    channel.addEventListener("change", toggle);
+    toggle();
+  }
 })();
