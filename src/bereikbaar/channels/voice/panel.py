@@ -84,7 +84,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
 
 def context(request: HttpRequest, call: Call, saved: bool = False) -> dict:
     contact = call.contact
-    conversations, latest, unanswered = [], None, None
+    conversations, latest, unanswered = [], [], None
     if contact is not None:
         conversations = list(
             visible_conversations(request.user)
@@ -94,19 +94,29 @@ def context(request: HttpRequest, call: Call, saved: bool = False) -> dict:
         inbound = Message.objects.filter(
             conversation__contact=contact, direction=Message.Direction.INBOUND
         ).exclude(channel="phone")
-        latest = inbound.order_by("-created_at", "-id").first()
+        latest = _latest_per_channel(inbound.order_by("-created_at", "-id")[:50])
         unanswered = _unanswered(conversations)
     return {
         "call": call,
         "contact": contact,
         "known": bool(contact and contact.name),
         "conversations": conversations,
-        "latest": latest,
-        "latest_line": _latest_line(latest),
+        "latest_lines": [_latest_line(m) for m in latest or []],
         "unanswered": unanswered,
         "mine": call.answered_by_id == request.user.pk,
         "saved": saved,
     }
+
+
+def _latest_per_channel(messages, most: int = 4) -> list[Message]:
+    """What the caller wrote most recently on each channel, newest first: a customer who mailed
+    and then WhatsApped shows both, so the agent knows the whole question before saying hello."""
+    seen: dict[str, Message] = {}
+    for message in messages:
+        seen.setdefault(message.channel, message)
+        if len(seen) == most:
+            break
+    return list(seen.values())
 
 
 def _latest_line(message: Message | None) -> str:
