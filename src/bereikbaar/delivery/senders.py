@@ -25,22 +25,12 @@ class Sender(Protocol):
 
 _senders: dict[str, Sender] = {}
 _prechecks: dict[str, Precheck] = {}
-# A line the reply box shows about the channel's state ("nog 3 u in het 24-uursvenster").
-_hints: dict[str, Precheck] = {}
 
 
-def register(
-    channel: str, sender: Sender, precheck: Precheck | None = None, hint: Precheck | None = None
-) -> None:
+def register(channel: str, sender: Sender, precheck: Precheck | None = None) -> None:
     _senders[channel] = sender
     if precheck is not None:
         _prechecks[channel] = precheck
-    if hint is not None:
-        _hints[channel] = hint
-
-
-def hints(conversation: Conversation) -> list[str]:
-    return [line for check in _hints.values() if (line := check(conversation))]
 
 
 def refusal(channel: str, conversation: Conversation) -> str:

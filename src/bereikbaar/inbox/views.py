@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bereikbaar.conversations.models import CHANNELS, CannedResponse, Conversation
 from bereikbaar.delivery.reply import default_channel
-from bereikbaar.delivery.senders import channels_with_sender, hints, refusal
+from bereikbaar.delivery.senders import channels_with_sender, refusal
 from bereikbaar.inbox.filters import Filters, facets, filtered
 from bereikbaar.routing.access import visible_conversations
 from bereikbaar.routing.display import attach as attach_routing_badges
@@ -91,7 +91,6 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra) ->
             (ch, dict(CHANNELS).get(ch, ch), refusal(ch, conversation))
             for ch in channels_with_sender()
         ],
-        "reply_hints": hints(conversation),
         "reply_channel": default_channel(conversation),
         "team_agents": team_agents,
         "statuses": Conversation.Status.choices,

@@ -68,17 +68,6 @@ def test_segments_are_counted_like_the_networks_do(text, encoding, segments):
     assert (result.encoding, result.segments) == (encoding, segments)
 
 
-def test_the_reply_box_counts_segments_and_shows_consent(post_sms, run_intake, service):
-    from bereikbaar.channels.sms.panel import reply_box
-
-    post_sms("inbound_stop")
-    run_intake()
-    box = reply_box(Message.objects.get().conversation, "Dank je 😊")
-    assert (box["segments"].encoding, box["segments"].segments) == ("UCS-2", 1)
-    assert box["consent"].state == "opt_out"
-    assert "afgemeld" in box["refusal"]
-
-
 def test_any_form_is_parsed_or_refused_never_crashed_on():
     from hypothesis import given, settings
     from hypothesis import strategies as st

@@ -10,10 +10,9 @@ class WhatsAppChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from bereikbaar.channels.whatsapp.inbound import handle
-        from bereikbaar.channels.whatsapp.panel import hint
         from bereikbaar.channels.whatsapp.sender import precheck, send
         from bereikbaar.delivery import senders
         from bereikbaar.intake import registry
 
         registry.register("whatsapp", handle)
-        senders.register("whatsapp", send, precheck=precheck, hint=hint)
+        senders.register("whatsapp", send, precheck=precheck)

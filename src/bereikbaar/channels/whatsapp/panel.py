@@ -1,7 +1,7 @@
 """What the inbox shows for a WhatsApp conversation: the window's time left, whether the reply
 box must offer templates instead of free text, and the customer's consent.
 
-Call reply_box(conversation) from the conversation view (and again on conversation.updated):
+reply_box(conversation) sums the window up (agent_box.py renders it in the reply box):
     {"window_open": bool, "ends_at": datetime | None, "seconds_left": int,
      "templates": [Template, …] (offer these when the window is closed),
      "consent": Consent | None, "opted_out": bool}
@@ -35,18 +35,6 @@ def reply_box(conversation: Conversation) -> dict:
         "consent": latest,
         "opted_out": latest is not None and latest.state == latest.State.OPT_OUT,
     }
-
-
-def hint(conversation: Conversation) -> str:
-    """One line for the reply box: the 24-hour window's time left, or that it is closed."""
-    if not numbers(conversation.contact) or window_ends_at(conversation) is None:
-        return ""  # never wrote us on WhatsApp: nothing to say about a window
-    if window_open(conversation):
-        hours, rest = divmod(seconds_left(conversation), 3600)
-        return f"WhatsApp: nog {hours} u {rest // 60} min in het 24-uursvenster"
-    if templates_for(conversation):
-        return "WhatsApp: 24-uursvenster gesloten, alleen een goedgekeurd template kan nog"
-    return "WhatsApp: 24-uursvenster gesloten en geen goedgekeurde templates; kies een ander kanaal"
 
 
 def media_for(message: Message) -> list[MediaDownload]:
