@@ -19,6 +19,7 @@ bench: setup
 	$(BIN)/python bench/similar_eval.py
 	$(BIN)/python bench/search_eval.py
 	$(BIN)/python bench/routing_bench.py
+	$(BIN)/python bench/identity_bench.py
 	$(BIN)/python bench/email_ingest.py
 	$(BIN)/python bench/whatsapp_ingest.py
 	$(BIN)/python bench/cti_latency.py
