@@ -140,6 +140,7 @@ def test_token_file_and_logins(demo):
     assert "admin / demo-admin-wachtwoord" in text
     assert token in text
     assert "http://127.0.0.1:8123/simulator/" in text
+    assert "http://127.0.0.1:8123/demo/site/" in text  # the chat widget on a customer's site
 
 
 def test_the_token_works_for_the_api(demo, client):

@@ -84,6 +84,8 @@ def print_logins(host: str, port: int, out: TextIO | None = None) -> None:
         f"bereikbaar demo — {C.ORGANISATION}",
         f"  inbox:          {base}/",
         f"  klantsimulator: {base}/simulator/",
+        f"  demo-website:   {base}/demo/site/  (met de chatwidget)",
+        f"  helpcentrum:    {base}/help/  ·  contact: {base}/contact/",
         f"  beheer:         {base}/admin/",
         f"  beheerder:      {C.ADMIN_USERNAME} / {C.ADMIN_PASSWORD}",
         f"  agenten:        {agents} (wachtwoord: {C.AGENT_PASSWORD})",
