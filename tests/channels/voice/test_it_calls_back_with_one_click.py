@@ -214,6 +214,25 @@ def test_a_pbx_that_names_no_call_id_gets_ours(agent, dialling_line, pbx):
 
 
 @pytest.mark.django_db
+def test_a_pbx_that_reports_our_dial_under_its_own_id_makes_no_second_call(
+    agent, anna, dialling_line, pbx, cti
+):
+    pbx.own_ids = False  # neither answers with an id nor uses the one we sent
+    request = callbacks.request_callback(CUSTOMER)
+    click(agent, request)
+    ours = Call.objects.get().call_id
+    cti("newCall", call_id="asterisk-77", direction="out", to=CUSTOMER, **{"from": "201"})
+    cti("answer", call_id="asterisk-77", direction="out", to=CUSTOMER, extension="201")
+    cti("hangup", call_id="asterisk-77", direction="out", to=CUSTOMER, cause="normal")
+    call = Call.objects.get()  # one record, not a ringing orphan beside it
+    assert call.call_id == "asterisk-77" and call.facts["dialled_as"] == ours
+    assert (call.state, call.outcome, call.callback) == ("ended", "answered", request)
+    # another call to the same number minutes later is a call of its own
+    cti("newCall", call_id="asterisk-78", direction="out", to=CUSTOMER, **{"from": "201"})
+    assert Call.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_a_pbx_that_refuses_is_shown_and_nothing_is_counted(agent, dialling_line, pbx):
     request = callbacks.request_callback(CUSTOMER)
     pbx.queue.append((403, b"extension 201 is not allowed to dial out"))

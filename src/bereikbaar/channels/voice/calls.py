@@ -5,10 +5,11 @@ handles them one at a time). The call log is a phone Message filed through intak
 call lands in the contact's open case on any channel, like every other contact moment.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from bereikbaar.channels.voice import state
 from bereikbaar.channels.voice.cti import CtiEvent
@@ -23,10 +24,15 @@ from bereikbaar.routing.access import groups_for, team_group
 from bereikbaar.routing.assign import default_team
 
 CHANNEL = "phone"
+#: The id we give a call an agent dials with one click (see dial.py).
+DIAL_PREFIX = "bb-"
+#: How long after the click a PBX's own report of that call is taken to be the same call.
+ADOPT_WITHIN = timedelta(minutes=2)
 
 
 def apply(line: Line, event: CtiEvent, rejected: bool = False) -> Call:
     with transaction.atomic():
+        _adopt_our_dial(line, event)
         call, created = Call.objects.select_for_update().get_or_create(
             line=line,
             call_id=event.call_id,
@@ -59,6 +65,34 @@ def apply(line: Line, event: CtiEvent, rejected: bool = False) -> Call:
         _follow_up(call, before[0], before[2])
         after_change(call, before[0])
     return call
+
+
+def _adopt_our_dial(line: Line, event: CtiEvent) -> None:
+    """A PBX that neither answers our dial request with its call id nor uses ours reports the
+    call under an id of its own. The call the agent clicked, recorded at the click (one event,
+    same number, moments ago), is that call: it takes the PBX's id instead of a second record
+    staying "ringing" for ever."""
+    if event.direction != "out" or not event.number:
+        return
+    if Call.objects.filter(line=line, call_id=event.call_id).exists():
+        return
+    ours = (
+        Call.objects.select_for_update()
+        .filter(
+            line=line,
+            direction="out",
+            number=event.number,
+            call_id__startswith=DIAL_PREFIX,
+            events=1,
+            created_at__gte=timezone.now() - ADOPT_WITHIN,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if ours is not None:
+        ours.facts["dialled_as"] = ours.call_id
+        ours.call_id = event.call_id
+        ours.save(update_fields=["call_id", "facts"])
 
 
 def _follow_up(call: Call, state_before: str, outcome_before: str) -> None:

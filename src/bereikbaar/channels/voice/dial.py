@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bereikbaar.channels.voice import callbacks, dial_cti, dial_twilio
-from bereikbaar.channels.voice.calls import apply
+from bereikbaar.channels.voice.calls import DIAL_PREFIX, apply
 from bereikbaar.channels.voice.cti import CtiEvent
 from bereikbaar.channels.voice.errors import DialError
 from bereikbaar.channels.voice.models import Call, CallbackRequest, Line
@@ -72,7 +72,9 @@ def place_call(
     if line.kind == Line.Kind.TWILIO:
         call_id = dial_twilio.dial(line, number, user, extension_of(line, user))
     else:
-        call_id = dial_cti.dial(line, number, extension_of(line, user), f"bb-{uuid.uuid4().hex}")
+        call_id = dial_cti.dial(
+            line, number, extension_of(line, user), f"{DIAL_PREFIX}{uuid.uuid4().hex}"
+        )
     return _record(line, call_id, number, user, callback)
 
 
