@@ -148,3 +148,20 @@ def test_concurrent_merges_of_the_same_pair_make_one_merge():
     assert merged.count() == 1
     survivor = Contact.objects.get(merged_into__isnull=True)
     assert survivor.identities.count() == 2
+
+
+def test_a_stop_sent_after_the_merge_goes_back_with_its_number_on_undo(db):
+    karin, _ = person("Karin de Vries", "email", "karin@example.nl")
+    other, _ = person("", "whatsapp", "+31612345678", channel="whatsapp")
+    consent.record(other, "whatsapp", True, "webformulier", address="+31612345678")
+    record = merge(karin, other)
+    # meanwhile the number texts STOP (filed on the contact that owns it now) and an agent
+    # records a contact-wide SMS opt-in for Karin
+    consent.record(karin, "whatsapp", False, "WhatsApp-trefwoord 'STOP'", address="+31612345678")
+    consent.record(karin, "sms", True, "agent")
+
+    unmerge(record)
+
+    assert consent.opted_out(other, "whatsapp")  # the opt-out stays with whoever owns the number
+    assert consent.latest(karin, "whatsapp") is None
+    assert consent.has_consent(karin, "sms")  # new and not about the number: it stays

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bereikbaar.contacts.models import Contact, Identity
+from bereikbaar.contacts.models import Consent, Contact, Identity
 
 
 class IdentityInline(admin.TabularInline):
@@ -13,3 +13,20 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "language", "created_at"]
     search_fields = ["name", "identities__value"]
     inlines = [IdentityInline]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """The one consent register (WhatsApp and SMS keywords included). Entries are history:
+    they can be added (an opt-in or opt-out) but never changed."""
+
+    list_display = ["contact", "channel", "address", "granted", "at", "source"]
+    list_filter = ["channel", "granted"]
+    search_fields = ["address", "contact__name", "source"]
+    raw_id_fields = ["contact"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

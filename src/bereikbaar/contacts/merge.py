@@ -165,6 +165,7 @@ def unmerge(record: MergeRecord | int, by=None) -> Contact:
                 Preference.objects.filter(pk__in=ids).update(contact=o)
             elif name in _MOVERS:
                 _MOVERS[name].move_back(ids, o)
+        _consents_follow_numbers(s, o)
         restore = []
         for name, (before, after) in record.fields.items():
             if getattr(s, name) == after:
@@ -178,3 +179,13 @@ def unmerge(record: MergeRecord | int, by=None) -> Contact:
         record.save(update_fields=["undone_at"])
         audit(by, AuditEntry.Action.UNMERGE, s.pk, {"restored": o.pk, "record": record.pk})
     return o
+
+
+def _consents_follow_numbers(survivor: Contact, restored: Contact) -> None:
+    """Consent entries that arrived on the survivor after the merge from a number or address
+    that goes back with the restored contact (a STOP sent from it meanwhile) go back too: the
+    opt-out is that person's, and leaving it behind would let them be messaged again."""
+    addresses = restored.identities.values_list("value", flat=True)
+    Consent.objects.filter(contact=survivor, address__in=addresses).exclude(address="").update(
+        contact=restored
+    )

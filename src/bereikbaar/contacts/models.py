@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.contacts.normalise import normalise
@@ -101,17 +102,32 @@ class Preference(models.Model):
 
 
 class Consent(models.Model):
-    """One opt-in or opt-out, immutable: the register is the history, the latest row counts."""
+    """One opt-in or opt-out, immutable: the register is the history, the latest row counts.
+
+    The one consent register of the product: the channels (WhatsApp, SMS) record their STOP and
+    START keywords and opt-in forms here too (through contacts.consent), so the contact page,
+    the preference centre, delivery and the channels' own senders all read the same rows.
+    ``address`` is the number or address the entry came from or is about ("" = given for the
+    contact as a whole, e.g. by an agent); ``at`` is when it was given (a provider's clock for
+    a keyword), ``recorded_at`` when we stored it.
+    """
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
-    channel = models.CharField(max_length=16)
-    granted = models.BooleanField()
-    source = models.CharField(max_length=100)
-    text_shown = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(_("kanaal"), max_length=16)
+    address = models.CharField(_("nummer of adres"), max_length=320, blank=True)
+    granted = models.BooleanField(_("toestemming"))
+    source = models.CharField(_("hoe"), max_length=200, help_text="e.g. webformulier, STOP")
+    text_shown = models.TextField(_("getoonde tekst"), blank=True)
+    at = models.DateTimeField(_("wanneer"), default=timezone.now)
+    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["contact", "channel", "-at"])]
+        indexes = [
+            models.Index(fields=["contact", "channel", "-at"]),
+            models.Index(fields=["channel", "address"]),
+        ]
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
 
     def __str__(self) -> str:
         return f"#{self.contact_id} {self.channel} {'in' if self.granted else 'uit'}"

@@ -92,10 +92,12 @@ def export(contact: Contact, by=None) -> dict:
         "consents": [
             {
                 "channel": c.channel,
+                "address": c.address,
                 "granted": c.granted,
                 "source": c.source,
                 "text_shown": c.text_shown,
                 "at": c.at.isoformat(),
+                "recorded_at": c.recorded_at.isoformat(),
             }
             for c in contact.consents.order_by("at", "pk")
         ],

@@ -76,7 +76,7 @@ def test_after_stop_a_reply_is_refused_before_it_is_stored(
 ):
     post_sms("inbound_stop")
     run_intake()
-    assert consent.opted_out("+31612345678")
+    assert consent.opted_out(conversation.contact)
     with pytest.raises(ReplyRefused, match="afgemeld"):
         reply(conversation, anna, "Jammer", channel="sms")
     assert [r for r in twilio.requests if r["method"] == "POST"] == []

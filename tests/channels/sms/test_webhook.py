@@ -3,7 +3,7 @@
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bereikbaar.channels.sms.models import Consent
+from bereikbaar.contacts.models import Consent
 from bereikbaar.conversations.models import Message
 from bereikbaar.intake.models import Inbound
 
@@ -124,10 +124,11 @@ def test_stop_records_an_opt_out_at_once(post_sms, run_intake, service, name):
     post_sms(name)
     run_intake()
     consent = Consent.objects.get()
-    assert (consent.address, consent.state) == ("+31612345678", "opt_out")
+    assert (consent.channel, consent.address, consent.granted) == ("sms", "+31612345678", False)
+    assert consent.contact == Message.objects.get().conversation.contact  # the one register
 
 
 def test_a_dutch_afmelden_opts_out_too(post_sms, run_intake, service):
     post_sms(form("inbound_sms") | {"Body": "Afmelden"})
     run_intake()
-    assert Consent.objects.get().state == "opt_out"
+    assert Consent.objects.get(channel="sms").granted is False

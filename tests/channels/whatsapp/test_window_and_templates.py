@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from bereikbaar.channels.whatsapp import consent
-from bereikbaar.channels.whatsapp.models import Consent, Template
+from bereikbaar.channels.whatsapp.models import Template
 from bereikbaar.channels.whatsapp.templates import render, send_template, sync_templates
 from bereikbaar.channels.whatsapp.window import seconds_left, window_ends_at, window_open
+from bereikbaar.contacts.models import Consent
 from bereikbaar.delivery.reply import ReplyRefused, reply
 from bereikbaar.delivery.tasks import send_message
 
@@ -84,10 +85,10 @@ def test_a_template_needs_all_its_parameters(customer_writes, anna, template):
 
 @pytest.mark.parametrize("word", ["STOP", "stop", "Afmelden", " afmelden. "])
 def test_stop_records_an_opt_out_at_once(customer_writes, word):
-    customer_writes(text=word)
-    latest = consent.current("+31612345678")
-    assert latest.state == Consent.State.OPT_OUT
-    assert "trefwoord" in latest.method
+    conversation = customer_writes(text=word).conversation
+    latest = consent.current(conversation.contact)
+    assert (latest.channel, latest.address, latest.granted) == ("whatsapp", "+31612345678", False)
+    assert "trefwoord" in latest.source
 
 
 def test_after_stop_nothing_is_sent(customer_writes, graph, anna, template):
@@ -109,8 +110,8 @@ def test_after_stop_nothing_is_sent(customer_writes, graph, anna, template):
 
 def test_start_opts_in_again(customer_writes):
     customer_writes(text="STOP")
-    customer_writes(text="start")
-    assert consent.opted_in("+31612345678")
+    conversation = customer_writes(text="start").conversation
+    assert consent.opted_in(conversation.contact)
 
 
 def test_a_stop_webhook_delivered_twice_records_one_opt_out(post_webhook, run_intake, service):

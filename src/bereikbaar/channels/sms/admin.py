@@ -1,18 +1,11 @@
 from django.contrib import admin
 
-from bereikbaar.channels.sms.models import Account, Consent, MediaDownload
+from bereikbaar.channels.sms.models import Account, MediaDownload
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "account_sid", "api_base", "public_url"]
-
-
-@admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["address", "state", "at", "method"]
-    list_filter = ["state"]
-    search_fields = ["address"]
 
 
 @admin.register(MediaDownload)

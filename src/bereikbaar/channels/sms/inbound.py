@@ -25,8 +25,7 @@ def _side_effects(item: Item) -> None:
     state = OPT_OUT_TYPES.get(item.opt_out_type) or consent.keyword(item.message.text)
     if state:
         method = f"SMS-trefwoord {item.message.text.strip()[:40]!r} ({item.message.provider_id})"
-        if not consent.Consent.objects.filter(address=item.sender, method=method).exists():
-            consent.record(item.sender, state, method)
+        consent.record_keyword(item.sender, state, method)
     if not item.media:
         return
     account = (

@@ -1,4 +1,5 @@
-"""The Twilio numbers we text from, SMS consent per number and MMS media downloads."""
+"""The Twilio numbers we text from and MMS media downloads. (SMS consent is in the central
+register, contacts.Consent: see consent.py.)"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,30 +28,6 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.number
-
-
-class Consent(models.Model):
-    """Opt-in and opt-out for SMS, per number: when, how and the text shown. The newest record
-    for a number is its current state."""
-
-    class State(models.TextChoices):
-        OPT_IN = "opt_in", _("aangemeld")
-        OPT_OUT = "opt_out", _("afgemeld")
-
-    address = models.CharField(max_length=32, help_text="E.164")
-    state = models.CharField(max_length=8, choices=State.choices)
-    at = models.DateTimeField()
-    method = models.CharField(_("hoe"), max_length=200)
-    text_shown = models.TextField(_("getoonde tekst"), blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["address", "-at"])]
-        verbose_name = _("SMS-toestemming")
-        verbose_name_plural = _("SMS-toestemmingen")
-
-    def __str__(self) -> str:
-        return f"{self.address} {self.state} {self.at:%Y-%m-%d}"
 
 
 class MediaDownload(models.Model):

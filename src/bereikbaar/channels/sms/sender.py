@@ -41,17 +41,17 @@ def phone_of(conversation: Conversation) -> str:
 def precheck(conversation: Conversation, to: str) -> str:
     """Why an SMS to this number may not go out, or "" (for the reply box, before sending).
 
-    A number that opted out gets nothing; a text we start (the customer never texted us)
-    needs a recorded opt-in.
+    A contact that opted out of SMS gets nothing; a text we start (the customer never texted
+    us) needs a recorded SMS opt-in (both asked of the central register).
     """
-    if consent.opted_out(to):
+    if consent.opted_out(conversation.contact):
         return f"{to} heeft zich afgemeld voor sms (STOP)"
     texted_us = Message.objects.filter(
         conversation__contact=conversation.contact,
         channel="sms",
         direction=Message.Direction.INBOUND,
     ).exists()
-    if not texted_us and not consent.opted_in(to):
+    if not texted_us and not consent.opted_in(conversation.contact):
         return f"geen vastgelegde toestemming (opt-in) voor sms naar {to}"
     return ""
 

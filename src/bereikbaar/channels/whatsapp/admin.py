@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bereikbaar.channels.whatsapp.models import Account, Consent, MediaDownload, Template
+from bereikbaar.channels.whatsapp.models import Account, MediaDownload, Template
 
 
 @admin.register(Account)
@@ -13,13 +13,6 @@ class TemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "language", "category", "status", "account"]
     list_filter = ["status", "language"]
     search_fields = ["name", "body"]
-
-
-@admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["address", "state", "at", "method"]
-    list_filter = ["state"]
-    search_fields = ["address"]
 
 
 @admin.register(MediaDownload)

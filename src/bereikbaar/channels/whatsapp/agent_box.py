@@ -57,8 +57,8 @@ def box(
     now = timezone.now()
     ends_at = window_ends_at(conversation)
     seconds = max(0, int((ends_at - now).total_seconds())) if ends_at else 0
-    latest = consent.current(to[0])
-    opted_out = latest is not None and latest.state == latest.State.OPT_OUT
+    latest = consent.current(conversation.contact)
+    opted_out = latest is not None and not latest.granted
     templates = [template_row(t, chosen, kept or []) for t in templates_for(conversation)]
     if opted_out:
         state, line = "opted-out", str(OPTED_OUT).format(number=to[0])
@@ -75,11 +75,11 @@ def box(
         "ends_at": ends_at,
         "now": now,
         "seconds_left": seconds,
-        "opted_in": latest is not None and latest.state == latest.State.OPT_IN,
+        "opted_in": latest is not None and latest.granted,
         "templates": templates,
         "chosen": chosen,
         "key": "|".join(
-            [ends_at.isoformat() if ends_at else "", latest.state if latest else ""]
+            [ends_at.isoformat() if ends_at else "", str(latest.pk) if latest else ""]
             + [str(row["template"].pk) for row in templates]
         ),
         "others": other_channels(conversation),

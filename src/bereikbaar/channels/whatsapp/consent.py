@@ -1,11 +1,20 @@
-"""Consent for WhatsApp per number: opt-in records and the keywords that opt out at once."""
+"""WhatsApp consent: the keywords that opt in or out (channel text, so they live here) and
+thin helpers over the central register (contacts.consent), which holds every entry.
+
+A number's entries are filed on the contact owning it (resolved the same way intake does, so
+a STOP from a number we have never seen makes the contact its message will join). The latest
+entry for the contact and WhatsApp counts; see contacts.consent for why it is not per number.
+"""
 
 from datetime import datetime
 
-from django.utils import timezone
+from bereikbaar.contacts import consent as register
+from bereikbaar.contacts.models import Consent, Contact
+from bereikbaar.contacts.resolve import resolve
 
-from bereikbaar.channels.whatsapp.models import Consent
-
+CHANNEL = "whatsapp"
+OPT_OUT = "opt_out"
+OPT_IN = "opt_in"
 OPT_OUT_WORDS = {"stop", "afmelden", "uitschrijven", "unsubscribe", "stopall"}
 OPT_IN_WORDS = {"start", "aanmelden"}
 
@@ -14,17 +23,29 @@ def keyword(text: str) -> str:
     """ "opt_out", "opt_in" or "" for a message that is (only) one of the keywords."""
     word = text.strip().strip(".!").lower()
     if word in OPT_OUT_WORDS:
-        return Consent.State.OPT_OUT
+        return OPT_OUT
     if word in OPT_IN_WORDS:
-        return Consent.State.OPT_IN
+        return OPT_IN
     return ""
+
+
+def contact_for(address: str) -> Contact:
+    """The contact owning this WhatsApp number, with the identities parse.py gives it."""
+    return resolve([("whatsapp", address), ("phone", address)])
 
 
 def record(
     address: str, state: str, method: str, text_shown: str = "", at: datetime | None = None
 ) -> Consent:
-    return Consent.objects.create(
-        address=address, state=state, method=method, text_shown=text_shown, at=at or timezone.now()
+    return register.record(
+        contact_for(address), CHANNEL, state == OPT_IN, method, text_shown, address=address, at=at
+    )
+
+
+def record_keyword(address: str, state: str, method: str, at: datetime) -> Consent:
+    """A STOP/START as the customer sent it, once however often the webhook comes."""
+    return register.record_once(
+        contact_for(address), CHANNEL, state == OPT_IN, method, address=address, at=at
     )
 
 
@@ -32,22 +53,16 @@ def record_opt_in(
     address: str, method: str, text_shown: str, at: datetime | None = None
 ) -> Consent:
     """An opt-in as the customer gave it: when, how (form, keyword, …) and the text they saw."""
-    return record(address, Consent.State.OPT_IN, method, text_shown, at)
+    return record(address, OPT_IN, method, text_shown, at)
 
 
-def current(address: str) -> Consent | None:
-    return Consent.objects.filter(address=address).order_by("-at", "-id").first()
+def current(contact: Contact) -> Consent | None:
+    return register.latest(contact, CHANNEL)
 
 
-def opted_in(address: str) -> bool:
-    latest = current(address)
-    return latest is not None and latest.state == Consent.State.OPT_IN
+def opted_in(contact: Contact) -> bool:
+    return register.has_consent(contact, CHANNEL)
 
 
-def opted_out(address: str) -> bool:
-    latest = current(address)
-    return latest is not None and latest.state == Consent.State.OPT_OUT
-
-
-def record_exists(address: str, state: str, at: datetime) -> bool:
-    return Consent.objects.filter(address=address, state=state, at=at).exists()
+def opted_out(contact: Contact) -> bool:
+    return register.opted_out(contact, CHANNEL)

@@ -31,10 +31,8 @@ def handle(raw: bytes) -> list[InboundMessage | DeliveryUpdate]:
 def _side_effects(item: Item, account: Account | None) -> None:
     at = _when(item.timestamp)
     if state := consent.keyword(item.message.text):
-        if not consent.record_exists(item.wa_id, state, at):
-            consent.record(
-                item.wa_id, state, f"WhatsApp-trefwoord {item.message.text.strip()!r}", at=at
-            )
+        method = f"WhatsApp-trefwoord {item.message.text.strip()!r}"
+        consent.record_keyword(item.wa_id, state, method, at)
     if account is None:
         return  # a number we do not know: nothing to keep a window for or fetch media with
     _open_window(account, item.wa_id, at)

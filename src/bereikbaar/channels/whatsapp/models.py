@@ -1,5 +1,6 @@
 """The WhatsApp Business numbers we answer on, the customer-service windows they keep open,
-approved templates, media downloads and the customers' consent."""
+approved templates and media downloads. (The customers' consent is in the central register,
+contacts.Consent: see consent.py.)"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,29 +115,3 @@ class MediaDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.media_id} ({self.status})"
-
-
-class Consent(models.Model):
-    """Opt-in and opt-out for WhatsApp, per number: when, how and the text shown.
-
-    The newest record for a number is its current state.
-    """
-
-    class State(models.TextChoices):
-        OPT_IN = "opt_in", _("aangemeld")
-        OPT_OUT = "opt_out", _("afgemeld")
-
-    address = models.CharField(max_length=32, help_text="E.164")
-    state = models.CharField(max_length=8, choices=State.choices)
-    at = models.DateTimeField()
-    method = models.CharField(_("hoe"), max_length=200, help_text="e.g. website form, keyword")
-    text_shown = models.TextField(_("getoonde tekst"), blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["address", "-at"])]
-        verbose_name = _("WhatsApp-toestemming")
-        verbose_name_plural = _("WhatsApp-toestemmingen")
-
-    def __str__(self) -> str:
-        return f"{self.address} {self.state} {self.at:%Y-%m-%d}"

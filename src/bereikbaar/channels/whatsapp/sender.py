@@ -24,7 +24,7 @@ def send(message: Message) -> str:
     if not to_numbers:
         raise SendError("de klant heeft geen WhatsApp- of telefoonnummer", permanent=True)
     to = to_numbers[0]
-    if consent.opted_out(to):
+    if consent.opted_out(contact):
         raise SendError(f"{to} heeft zich afgemeld voor WhatsApp (STOP)", permanent=True)
     account = account_for(to)
     template = TemplateSend.objects.select_related("template").filter(message=message).first()
@@ -58,7 +58,7 @@ def precheck(conversation: Conversation) -> str:
     to = numbers(conversation.contact)
     if not to:
         return "de klant heeft geen WhatsApp- of telefoonnummer"
-    if consent.opted_out(to[0]):
+    if consent.opted_out(conversation.contact):
         return f"{to[0]} heeft zich afgemeld voor WhatsApp (STOP)"
     if not contact_window_open(conversation.contact):
         return OUTSIDE_WINDOW

@@ -49,9 +49,9 @@ def send_template(
     to = numbers(conversation.contact)
     if not to:
         raise ReplyRefused("the customer has no WhatsApp number")
-    if consent.opted_out(to[0]):
+    if consent.opted_out(conversation.contact):
         raise ReplyRefused(f"{to[0]} opted out of WhatsApp")
-    if not window_open(conversation) and not consent.opted_in(to[0]):
+    if not window_open(conversation) and not consent.opted_in(conversation.contact):
         raise ReplyRefused(
             f"no recorded WhatsApp opt-in for {to[0]}: a conversation we start needs one"
         )
