@@ -7,26 +7,22 @@ and then writes contacts, conversations and messages in bulk, keeping the timest
 
 import random
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models
 from django.utils import timezone
 
-from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.contacts.normalise import normalise
-from bereikbaar.conversations.models import CannedResponse, Conversation, Message
+from bereikbaar.conversations.models import CannedResponse, Conversation
 from bereikbaar.demo import content as C
+from bereikbaar.demo.history_writer import HISTORY_DAYS, write_contacts, write_conversations
 from bereikbaar.routing.models import AgentProfile, Team
 
 User = get_user_model()
 
-HISTORY_DAYS = 56
 
 # How customers first get in touch (phone and email first; WhatsApp a supplement, ~12%).
 FIRST_CHANNELS = [
@@ -47,32 +43,8 @@ DOUBLE_NEXT = {
 }
 DOUBLE_SHARE = 0.08
 NEEDS = {"phone": "phone", "sms": "phone", "whatsapp": "phone", "email": "email", "api": "email"}
-DELIVERED = {
-    "email": Message.Delivery.DELIVERED,
-    "whatsapp": Message.Delivery.READ,
-    "sms": Message.Delivery.DELIVERED,
-    "webchat": Message.Delivery.READ,
-    "api": Message.Delivery.DELIVERED,
-}
 # An agent keeps room for new work: the demo never fills anyone up to their limit.
 SPARE_ROOM = 4
-
-
-@contextmanager
-def own_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the created_at we set instead of auto_now_add's 'now'."""
-    fields = [m._meta.get_field("created_at") for m in model_classes]
-    saved = [f.auto_now_add for f in fields]
-    for f in fields:
-        f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, value in zip(fields, saved, strict=True):
-            f.auto_now_add = value
-
-
-# --- the builder -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -145,8 +117,8 @@ class Builder:
         self.organisation()
         self.make_people(n_contacts)
         plans = self.plan_conversations(n_conversations)
-        self.write_contacts()
-        self.write_conversations(plans)
+        write_contacts(self)
+        write_conversations(self, plans)
 
     # teams, agents, admin, canned responses
     def organisation(self) -> None:
@@ -542,113 +514,3 @@ class Builder:
         return plan
 
     # writing: contacts and identities, then conversations, then messages
-    def write_contacts(self) -> None:
-        rng = self.rng
-        people = self.people
-        for p in people:
-            first_seen = p.first_seen or self.now - timedelta(days=rng.randint(1, HISTORY_DAYS))
-            p.first_seen = first_seen - timedelta(
-                days=rng.randint(0, 30), minutes=rng.randint(0, 600)
-            )
-        objs = [Contact(name=p.name, language=p.language, created_at=p.first_seen) for p in people]
-        for start in range(0, len(objs), 100):
-            Contact.objects.bulk_create(objs[start : start + 100])
-            self.progress("contacten", min(start + 100, len(objs)), len(objs))
-        identities = []
-        for p, contact in zip(people, objs, strict=True):
-            p.pk = contact.pk
-            at = p.first_seen
-            if p.email:
-                identities.append(
-                    Identity(
-                        contact=contact,
-                        kind="email",
-                        value=p.email,
-                        verified=rng.random() < 0.6,
-                        created_at=at,
-                    )
-                )
-            if p.phone:
-                identities.append(
-                    Identity(
-                        contact=contact,
-                        kind="phone",
-                        value=p.phone,
-                        verified=rng.random() < 0.4,
-                        created_at=at,
-                    )
-                )
-            if p.whatsapp:
-                identities.append(
-                    Identity(
-                        contact=contact,
-                        kind="whatsapp",
-                        value=p.phone,
-                        verified=True,
-                        created_at=at,
-                    )
-                )
-            if p.webchat:
-                identities.append(
-                    Identity(contact=contact, kind="webchat", value=p.webchat, created_at=at)
-                )
-        for identity in identities:  # the same normalising Identity.save() applies
-            identity.value = normalise(identity.kind, identity.value)
-        Identity.objects.bulk_create(identities, batch_size=500)
-        print(f"  identiteiten {len(identities)}", file=self.out)
-
-    def write_conversations(self, plans: list[PlannedConversation]) -> None:
-        plans = sorted(plans, key=lambda plan: plan.created)  # ids follow time
-        convs = []
-        for plan in plans:
-            spoken = [m for m in plan.messages if m.direction != "note"]
-            inbound = [m for m in plan.messages if m.direction == "inbound"]
-            convs.append(
-                Conversation(
-                    contact_id=self.people[plan.person].pk,
-                    subject=plan.subject[:300],
-                    status=plan.status,
-                    priority=plan.priority,
-                    team=self.teams[plan.team],
-                    assignee_id=self.users.get(plan.assignee),
-                    tags=plan.tags,
-                    created_at=plan.created,
-                    last_message_at=(spoken or plan.messages)[-1].at,
-                    last_inbound_channel=inbound[-1].channel,
-                    first_response_at=plan.first_response_at,
-                    resolved_at=plan.resolved_at,
-                )
-            )
-        total = len(convs)
-        for start in range(0, total, 200):
-            Conversation.objects.bulk_create(convs[start : start + 200])
-            self.progress("gesprekken", min(start + 200, total), total)
-        messages = []
-        counter = 0
-        for plan, conv in zip(plans, convs, strict=True):
-            for m in plan.messages:
-                counter += 1
-                if m.direction == "inbound":
-                    delivery, provider_id = Message.Delivery.RECEIVED, f"demo-in-{counter}"
-                elif m.direction == "outbound":
-                    recent = self.now - m.at < timedelta(minutes=10)
-                    delivery = Message.Delivery.SENT if recent else DELIVERED[m.channel]
-                    provider_id = f"demo-out-{counter}"
-                else:
-                    delivery, provider_id = Message.Delivery.NONE, None
-                messages.append(
-                    Message(
-                        conversation_id=conv.pk,
-                        direction=m.direction,
-                        channel=m.channel,
-                        provider_id=provider_id,
-                        text=m.text,
-                        delivery_status=delivery,
-                        author_id=self.users.get(m.author) if m.author else None,
-                        created_at=m.at,
-                    )
-                )
-        total = len(messages)
-        for start in range(0, total, 500):
-            Message.objects.bulk_create(messages[start : start + 500])
-            self.progress("berichten", min(start + 500, total), total)

@@ -18,11 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from bereikbaar.analytics.history import own_timestamps
 from bereikbaar.api.models import ApiToken, hash_token
 from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.conversations.models import Attachment, CannedResponse, Conversation, Message
 from bereikbaar.demo import content as C
-from bereikbaar.demo.builder import Builder, own_timestamps
+from bereikbaar.demo.builder import Builder
 from bereikbaar.demo.concurrent_stories import load_concurrent_stories
 from bereikbaar.intake.models import Inbound
 from bereikbaar.routing.models import AgentProfile, Team
