@@ -99,7 +99,7 @@ def evaluate(queries: list[dict], loops: int) -> dict:
         ranks.append(rank)
         per_kind[q.get("kind", "")].append(rank == 1)
         if rank != 1:
-            failures.append((q["q"], q["expected"], slugs[:3]))
+            failures.append((q["q"], q["expected"], slugs[:3], q.get("kind", "")))
     times: list[float] = []
     for _ in range(loops):
         for q in queries:
@@ -118,6 +118,54 @@ def evaluate(queries: list[dict], loops: int) -> dict:
         "per_kind": {k: (sum(v), len(v)) for k, v in sorted(per_kind.items())},
         "failures": failures,
     }
+
+
+# Deterministic disturbances of every query, the way customers type: wrapped in chat
+# politeness, or with one slip (a swap, a dropped or a doubled letter) in the longest word.
+_OPENERS = ["hallo, ", "hoi ", "goedemorgen, ik heb een vraag: ", "", "vraagje: "]
+_CLOSERS = [" alvast bedankt", "??", " groetjes", "", " pls"]
+
+
+def _slip(word: str, rng: random.Random) -> str:
+    if len(word) < 6:
+        return word
+    i = rng.randrange(2, len(word) - 2)
+    kind = rng.choice(["swap", "drop", "double"])
+    if kind == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == "drop":
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def disturb(query: str, how: str, rng: random.Random) -> str:
+    ws = query.split()
+    if how == "chat":
+        ws = ["mn" if w == "mijn" else "ff" if w == "even" else w for w in ws]
+        return rng.choice(_OPENERS) + " ".join(ws) + rng.choice(_CLOSERS)
+    longest = max(range(len(ws)), key=lambda k: len(ws[k]))
+    ws[longest] = _slip(ws[longest], rng)
+    return " ".join(ws)
+
+
+def robustness(queries: list[dict]) -> dict[str, tuple[int, int]]:
+    """Top-1 hits per disturbance, for the queries whose undisturbed form hits."""
+    from bereikbaar.helpcenter.search import search
+
+    out = {}
+    for how in ("chat", "slip"):
+        rng = random.Random(3)
+        ok = n = 0
+        for q in queries:
+            if [h.slug for h in search(q["q"], q.get("lang", "nl"), limit=10)][:1] != [
+                q["expected"]
+            ]:
+                continue
+            n += 1
+            got = search(disturb(q["q"], how, rng), q.get("lang", "nl"), limit=10)
+            ok += [h.slug for h in got][:1] == [q["expected"]]
+        out[how] = (ok, n)
+    return out
 
 
 def generate(n: int, seed: int = 7) -> tuple[float, int]:
@@ -181,6 +229,7 @@ def run_engine(args) -> dict:
     import_file(ARTICLES, out=io.StringIO())
     queries = load_queries()
     base = evaluate(queries, args.loops)
+    base["robust"] = robustness(queries)
     base["articles"] = Article.objects.count()
     result = {"vendor": vendor, "base": base, "scaled": None}
     if args.scale:
@@ -202,14 +251,18 @@ def run_engine(args) -> dict:
     return result
 
 
-def report(r: dict) -> None:
+def report(r: dict, hide: frozenset[str] = frozenset()) -> None:
     b = r["base"]
     print(
         f"{r['vendor']}: {b['n']} queries over {b['articles']} articles: top-1 {b['top1']:.1%}, "
         f"hit@3 {b['hit3']:.1%}, MRR {b['mrr']:.3f}, p50 {b['p50']:.2f} ms, p99 {b['p99']:.2f} ms"
     )
-    for q, expected, got in b["failures"]:
-        print(f"  miss: {q!r} expected {expected}, got {got}")
+    rob = ", ".join(f"{k} {a}/{n}" for k, (a, n) in b.get("robust", {}).items())
+    print(f"  still top-1 when disturbed: {rob}")
+    print("  top-1 by kind: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in b["per_kind"].items()))
+    for q, expected, got, kind in b["failures"]:
+        if kind not in hide:
+            print(f"  miss: {q!r} expected {expected}, got {got}")
     if r["scaled"]:
         s = r["scaled"]
         print(
@@ -227,6 +280,11 @@ ENGINE = {
 def section(results: list[dict], args) -> str:
     base = results[0]["base"]
     kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in base["per_kind"].items())
+
+    def rob(how: str) -> str:
+        ok, n = base["robust"][how]
+        return f"{ok}/{n} still first"
+
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cmd = ".venv/bin/python bench/search_eval.py" + (f" --scale {args.scale}" if args.scale else "")
     if args.postgres:
@@ -243,13 +301,19 @@ def section(results: list[dict], args) -> str:
         f"top-1 hits by kind: {kinds}.",
         "- **Latency:** in-process `search()` (query analysis, engine candidates, BM25F re-rank "
         "in Python, snippets), warm statistics cache, no HTTP.",
-        "- **Caveat:** the queries were written by the author of the articles. The ranking "
-        "was tuned on the first 98; the 50 of kind *second-set* were written after that "
-        "tuning and scored 37/50 (74 %) top-1 on their first run; a few general Dutch "
-        "synonyms (wijzigen/veranderen, kopen/aanschaffen, …) were then added to the default "
-        "list, so they are no longer held out either. The 30 of kind *third-set* were "
-        "written last and nothing was tuned on them (their first run: 27/30 top-1, 30/30 "
-        "in the top 3). Expect less on queries by other people.",
+        "- **Caveat:** all queries were written by the author of the articles, in four "
+        "rounds. The ranking was tuned on the first 98; *second-set* (50) scored 37/50 on its "
+        "first run and *third-set* (30) 27/30, and both were then used while improving the "
+        "analysis (general Dutch only: chat spelling, inflections, typo tolerance, everyday "
+        "synonyms, title coverage), so neither is held out any more. *fourth-set* (40 "
+        "deliberately colloquial, misspelled, rambling or very short queries) was written "
+        "before the last round of changes and never tuned on: its first run scored **29/40 "
+        "(72.5 %) top-1**, 38/40 in the top 3; that, not the total, is the honest estimate "
+        "for queries by other people.",
+        f"- **Robustness:** the queries that hit, disturbed the way customers type (seeded): "
+        f"wrapped in chat (“hoi … alvast bedankt”, mn/ff) {rob('chat')}; one slip (swap, "
+        f"dropped or doubled letter) in the longest word {rob('slip')} (before the last "
+        "round: 185/189 and 168/189).",
         "",
         "| engine | articles | top-1 | hit@3 | MRR | p50 ms | p99 ms |",
         "|---|---|---|---|---|---|---|",
@@ -283,7 +347,9 @@ def section(results: list[dict], args) -> str:
         ]
     if base["failures"]:
         out += ["", "Misses on the demo corpus (query → expected; got):", ""]
-        out += [f"- “{q}” → {e}; got {', '.join(g) or 'nothing'}" for q, e, g in base["failures"]]
+        out += [
+            f"- “{q}” → {e}; got {', '.join(g) or 'nothing'}" for q, e, g, _ in base["failures"]
+        ]
     return "\n".join(out)
 
 
@@ -296,6 +362,11 @@ def main() -> int:
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--hide-misses",
+        default="",
+        help="comma-separated query kinds whose misses are not printed (a held-out set)",
+    )
     args = ap.parse_args()
 
     if args.json:  # a child: one engine, JSON on stdout
@@ -312,7 +383,7 @@ def main() -> int:
             print(proc.stderr, file=sys.stderr)
             return 1
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        report(results[-1])
+        report(results[-1], frozenset(filter(None, args.hide_misses.split(","))))
     if not args.no_write:
         write_section(section(results, args), Path(args.out))
         print(f"wrote {SECTION!r} in {args.out}")

@@ -54,12 +54,12 @@ def evaluate(rows: list[dict]) -> dict:
 
 
 def throughput(rows: list[dict], seconds: float = 2.0) -> float:
-    from bereikbaar.text import similarity
+    from bereikbaar.text import reading
 
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for r in rows:
-            similarity._read.cache_clear()
+            reading.read.cache_clear()
             compare(r["a"], r["b"])
             done += 1
     return done / (time.perf_counter() - start)

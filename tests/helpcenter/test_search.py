@@ -74,6 +74,23 @@ def test_short_queries_tolerate_one_typo(kb, typo):
     assert slugs(typo)[0] in {"omvormer", "jaarafrekening", "meterkast"}
 
 
+def test_long_words_tolerate_two_slips_and_slips_inside_compounds(kb):
+    assert slugs("wachtwooordhersel")[:1] == ["wachtwoord-herstellen"]
+    assert slugs("omvormertsoring")[:1] == ["omvormer"]
+
+
+def test_everyday_dutch_synonyms_without_agent_rows(make_article):
+    Synonym.objects.all().delete()
+    make_article("hoger", "Jaarafrekening hoger", "Waarom je jaarafrekening hoger is.")
+    make_article("uitleg", "Jaarafrekening begrijpen", "Zo lees je hem.")
+    assert slugs("jaarafrekening snap ik niet")[0] == "uitleg"
+
+
+def test_chat_wrapping_does_not_change_the_answer(kb):
+    plain = slugs("rood lampje omvormer")
+    assert slugs("Goedemorgen, ik heb een vraagje: rood lampje omvormer?? Alvast bedankt") == plain
+
+
 def test_agent_synonyms_widen_the_search(kb):
     Synonym.objects.all().delete()  # the starting list already knows "inverter"
     assert "omvormer" not in slugs("inverter")
@@ -132,8 +149,9 @@ def test_demo_articles_and_query_set_top1_at_least_90_percent():
     queries = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines()]
     assert len(queries) >= 60
     hit = {id(q): slugs(q["q"], q["lang"])[:1] == [q["expected"]] for q in queries}
-    first = [q for q in queries if q["kind"] not in ("second-set", "third-set")]
-    # The first set was tuned on; the second was written afterwards (see bench/RESULTS.md).
+    later = ("second-set", "third-set", "fourth-set")
+    first = [q for q in queries if q["kind"] not in later]
+    # The first set was tuned on; the later ones were written afterwards (see bench/RESULTS.md).
     assert sum(hit[id(q)] for q in first) / len(first) >= 0.9
     assert sum(hit.values()) / len(queries) >= 0.85
 

@@ -21,9 +21,13 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from bereikbaar.text import dutch
+from bereikbaar.text import query as textquery
 from bereikbaar.text import search as textsearch
+from bereikbaar.text.thesaurus import GENERAL_NL
 
 CANDIDATES = 150
+# Fewer articles than this matching every query word: also rank those matching any.
+MIN_ALL_MATCHES = 10
 # How long a process trusts its cached corpus statistics before asking the database again.
 STAMP_TTL = 2.0
 FTS_TABLE = "helpcenter_article_fts"
@@ -187,26 +191,36 @@ def corpus(language: str) -> _Cached:
         total = 0
         n = 0
         rows = Article.objects.filter(language=language, status=Article.Status.PUBLISHED)
-        for title, body, st, sb in rows.values_list(
-            "title", "body", "search_title", "search_body"
+        for title, body, tags, st, sb in rows.values_list(
+            "title", "body", "tags", "search_title", "search_body"
         ).iterator(chunk_size=1000):
             n += 1
             toks = (st + " " + sb).split()
             total += len(st.split()) * (textsearch.TITLE_BOOST - 1) + len(toks)
             for t in set(toks):
                 df[t] = df.get(t, 0) + 1
-            for w in dutch.words(title + " " + body):
-                if 3 <= len(w) <= 14 and w.isalpha() and w not in dutch.STOPWORDS:
-                    known.add(w)
+            known.update(_vocabulary(" ".join([title, body, *(tags or [])])))
+        syn_rows = list(Synonym.objects.filter(language=language).values_list("term", "synonyms"))
+        if language == "nl":
+            syn_rows += GENERAL_NL  # everyday Dutch, after the agents' own rows
+        synonyms = textquery.parse_synonyms(syn_rows)
+        for term, syns in syn_rows:  # a slip in a synonym is corrected too ("thuisacu")
+            known.update(_vocabulary(term + " " + (syns or "")))
         stats = textsearch.CorpusStats(
             doc_count=n, avg_len=(total / n) if n else 1.0, df=df, known_words=frozenset(known)
-        )
-        synonyms = textsearch.parse_synonyms(
-            Synonym.objects.filter(language=language).values_list("term", "synonyms")
         )
         cached = _Cached(stamp, stats, synonyms)
         _cache[language] = cached
         return cached
+
+
+def _vocabulary(text: str) -> set[str]:
+    """The words typos are corrected to and compounds are split into."""
+    return {
+        w
+        for w in dutch.words(text)
+        if 3 <= len(w) <= 24 and w.isalpha() and w not in dutch.STOPWORDS
+    }
 
 
 @dataclass
@@ -230,7 +244,7 @@ def search(query: str, language: str = "nl", limit: int = 10) -> list[Hit]:
     if not query:
         return []
     c = corpus(language)
-    groups = textsearch.analyse_query(query, c.stats, c.synonyms)
+    groups = textquery.analyse_query(query, c.stats, c.synonyms)
     if not textsearch.query_terms(groups):
         return []
     engine = backend()
@@ -240,7 +254,9 @@ def search(query: str, language: str = "nl", limit: int = 10) -> list[Hit]:
     if len(groups) > 1:
         every = textsearch.boolean_query(groups, engine.AND, engine.OR, engine.quote, "all")
         rows = engine.candidates(every, language, CANDIDATES)
-    if len(rows) < limit:
+    # The same threshold whatever ``limit`` is, so the first hits never depend on how many
+    # were asked for (the widget asks for 3, the API for 10).
+    if len(rows) < max(limit, MIN_ALL_MATCHES):
         seen = {r[0] for r in rows}
         anyq = textsearch.boolean_query(groups, engine.AND, engine.OR, engine.quote, "any")
         rows += [r for r in engine.candidates(anyq, language, CANDIDATES) if r[0] not in seen]

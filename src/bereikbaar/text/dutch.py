@@ -25,6 +25,7 @@ __all__ = [
     "stem",
     "split_compound",
     "index_tokens",
+    "inflection_variants",
     "osa_distance",
 ]
 
@@ -135,6 +136,58 @@ def stem(word: str) -> str:
     s = _STEMMER.stemWord(word)
     s = _DOUBLE_CONSONANT.sub(r"\1", s)
     return s
+
+
+_VOWEL = "aeiou"
+
+
+def _lengthen(base: str) -> list[str]:
+    """``base`` and, after an open syllable, its long-vowel spelling: hog(er) → hoog,
+    lag(er) → laag; a doubled final consonant undoubled: ball(etje) → bal."""
+    out = [base]
+    m = _DOUBLE_CONSONANT.search(base)
+    if m:
+        out.append(base[:-1])
+    if len(base) >= 3 and base[-1] not in _VOWEL and base[-2] in _VOWEL and base[-3] not in _VOWEL:
+        out.append(base[:-1] + base[-2] + base[-1])
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def inflection_variants(word: str) -> tuple[str, ...]:
+    """Other words a folded ``word`` may be a form of, for the query side only (the caller
+    keeps those the help centre knows). Snowball leaves these apart:
+
+    - verb endings: werkt → werk, wordt → word; werkte/stopten → werk/stop;
+    - participles of stems ending in t: (terug)gestort → (terug)storten;
+    - comparatives and superlatives: hoger/hogere → hoog, duurder → duur, hoogste → hoog;
+    - diminutives: lampje → lamp, kabeltje → kabel, balletje → bal, mailtjes → mail.
+    """
+    if len(word) < 4 or not word.isalpha():
+        return ()
+    cands: list[str] = []
+    if word.endswith("t") and len(word) >= 5:
+        cands.append(word[:-1])
+    for ending in ("ten", "den", "te", "de"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            cands.append(word[: -len(ending)])
+    m = _PARTICIPLE.match(word)
+    if m and word.endswith("t"):
+        cands.append((m.group(1) or "") + m.group(2) + "ten")
+    for ending in ("ere", "ers", "er", "ste", "st"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            cands += _lengthen(base)
+            if base.endswith("d") and ending.startswith("e"):  # duurder → duur
+                cands.append(base[:-1])
+    for ending in ("etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            cands += _lengthen(word[: -len(ending)])  # lamp|je and boom|pje: keep both
+    seen: dict[str, None] = {}
+    for c in cands:
+        if c != word and len(c) >= 3:
+            seen.setdefault(c, None)
+    return tuple(seen)
 
 
 def _known(part: str, known: frozenset[str] | set[str]) -> bool:

@@ -1,9 +1,10 @@
-"""Query analysis and ranking for help-centre search. Pure Python (no Django).
+"""Ranking for help-centre search. Pure Python (no Django).
 
 A database engine (SQLite FTS5 or PostgreSQL full-text) finds the *candidates* that contain
 any query term; this module ranks them the same way on both engines: BM25F over the
-pre-processed tokens of :func:`bereikbaar.text.dutch.index_tokens`, with a title boost,
-compound parts, agent-managed synonyms and typo corrections as weighted alternatives.
+pre-processed tokens of :func:`bereikbaar.text.dutch.index_tokens`, with a title boost and a
+bonus for a title the query covers, and the query's groups of weighted alternatives (compound
+parts, synonyms, typo corrections) from :mod:`bereikbaar.text.query`. It also makes snippets.
 """
 
 from __future__ import annotations
@@ -15,14 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bereikbaar.text.dutch import (
-    STOPWORDS,
-    fold,
-    osa_distance,
-    split_compound,
-    stem,
-    words,
-)
+from bereikbaar.text.dutch import fold, stem, words
+from bereikbaar.text.typos import TypoIndex
 
 TITLE_BOOST = 3.0
 TITLE_BONUS = 2.0
@@ -34,6 +29,8 @@ W_PARTS = 0.7
 W_SYNONYM = 0.9
 W_TYPO = 0.7
 W_PREFIX = 0.5
+W_VARIANT = 0.9
+TITLE_COVER = 1.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,9 @@ class Group:
 
     word: str
     alternatives: list[Alternative] = field(default_factory=list)
+    #: For a phrase's synonyms: the indexes of the word groups the phrase spans. Such a
+    #: group stands in for those words (whichever scores more), it does not add to them.
+    covers: tuple[int, ...] = ()
 
     def add(self, terms: Sequence[str], weight: float, why: str) -> None:
         terms = tuple(t for t in terms if t)
@@ -70,7 +70,7 @@ class CorpusStats:
     avg_len: float
     df: Mapping[str, int]
     known_words: frozenset[str] = frozenset()
-    _deletes: dict[str, set[str]] | None = None
+    _typos: TypoIndex | None = None
     _sorted: list[str] | None = None
     _reversed: list[str] | None = None
 
@@ -102,122 +102,19 @@ class CorpusStats:
         out.sort(key=lambda t: (-self.df.get(t, 0), t))
         return out
 
+    def typo_words(self, word: str) -> list[str]:
+        """The help centre's own words (or synonyms) the folded ``word`` is a slip of: one
+        edit away, or two for a long word (see :mod:`bereikbaar.text.typos`)."""
+        if self._typos is None:
+            self._typos = TypoIndex(self.known_words)
+        return self._typos.near(word)
+
     def typo_candidates(self, word: str) -> list[str]:
-        """Stems of the help centre's own words one edit (insert, delete, substitute, swap)
-        away from the folded ``word``; most common first."""
-        if self._deletes is None:
-            deletes: dict[str, set[str]] = {}
-            for w in self.known_words:
-                if len(w) >= 4:
-                    for d in _deletes1(w):
-                        deletes.setdefault(d, set()).add(w)
-            self._deletes = deletes
-        if word in self.known_words:
-            return []
-        found: set[str] = set()
-        for d in _deletes1(word):
-            found |= self._deletes.get(d, set())
-        stems = {stem(w) for w in found if w != word and osa_distance(word, w, 1) <= 1}
+        """Indexed stems of :meth:`typo_words`, most common first (at most three)."""
+        stems = {stem(w) for w in self.typo_words(word)}
         out = [t for t in stems if t in self.df]
         out.sort(key=lambda t: (-self.df.get(t, 0), t))
         return out[:3]
-
-
-def _deletes1(term: str) -> set[str]:
-    out = {term}
-    for i in range(len(term)):
-        out.add(term[:i] + term[i + 1 :])
-    return out
-
-
-def parse_synonyms(rows: Iterable[tuple[str, str]]) -> list[list[tuple[str, ...]]]:
-    """Turn agent-managed rows ``(term, "syn1, syn2")`` into equivalence sets of stemmed
-    phrases: [[("wachtwoord",), ("inlogcod",)], …]."""
-    sets: list[list[tuple[str, ...]]] = []
-    for term, synonyms in rows:
-        phrases = [term, *re.split(r"[,;\n]", synonyms or "")]
-        stemmed: list[tuple[str, ...]] = []
-        for phrase in phrases:
-            all_words = words(phrase)
-            toks = tuple(stem(w) for w in all_words if w not in STOPWORDS)
-            if len(all_words) > 1 and len(toks) < 2:
-                continue  # "doet het niet" would become just "niet": too vague
-            if toks and toks not in stemmed:
-                stemmed.append(toks)
-        if len(stemmed) > 1:
-            sets.append(stemmed)
-    return sets
-
-
-PARTICLES = frozenset("aan op af uit in door over terug mee na om toe bij weg".split())
-
-
-def analyse_query(
-    query: str,
-    stats: CorpusStats | None = None,
-    synonyms: Sequence[Sequence[tuple[str, ...]]] = (),
-) -> list[Group]:
-    """Break a customer's query into groups of weighted alternatives."""
-    all_words = words(query)[:24]
-    raw = [w for w in all_words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    if not raw:
-        # A query of only stop words ("hoe?") still searches for them.
-        raw = all_words
-    raw = raw[:12]
-    known = stats.known_words if stats else frozenset()
-    df = stats.df if stats else {}
-    groups: list[Group] = []
-    stems = [stem(w) for w in raw]
-    # What each position may stand for, for synonym matching: the stem and its corrections.
-    options: list[set[str]] = []
-    for w, s in zip(raw, stems, strict=True):
-        g = Group(w)
-        g.add((s,), W_EXACT, "exact")
-        opts = {s}
-        parts = split_compound(w, known)
-        if parts:
-            g.add(tuple(stem(p) for p in parts), W_PARTS, "compound")
-        if stats is not None and s not in df and len(w) >= 5 and not w.isdigit():
-            for t in stats.typo_candidates(w):
-                g.add((t,), W_TYPO, "typo")
-                opts.add(t)
-        if stats is not None and len(s) >= 5 and not w.isdigit():
-            # Compounds the splitter did not know: "verificatie" in "tweestapsverificatie"
-            # (its head), "wachtw" typed half-way or "zonnepaneel" in "zonnepaneelreiniging".
-            for t in stats.with_suffix(s)[:3] + stats.with_prefix(s)[:3]:
-                g.add((t,), W_PREFIX, "affix")
-        groups.append(g)
-        options.append(opts)
-    # Separable verbs: "hoe zeg ik op" → opzeggen, "maak … aan" → aanmaken.
-    if stats is not None:
-        for j, particle in enumerate(all_words):
-            if particle not in PARTICLES:
-                continue
-            before = all_words[max(0, j - 5) : j]
-            for w in before:
-                if w in STOPWORDS or w not in raw:
-                    continue
-                joined = stem(particle + w)
-                if joined in df:
-                    groups[raw.index(w)].add((joined,), W_EXACT, "separable")
-                    options[raw.index(w)].add(joined)
-    # Synonyms: a single word gains alternatives; a phrase ("ligt eruit") adds a group.
-    for eq in synonyms:
-        for phrase in eq:
-            n = len(phrase)
-            for i in range(len(stems) - n + 1):
-                if not all(phrase[k] in options[i + k] for k in range(n)):
-                    continue
-                if n == 1:
-                    target = groups[i]
-                else:
-                    target = Group(" ".join(raw[i : i + n]))
-                    target.add(phrase, W_EXACT, "exact")
-                    groups.append(target)
-                for other in eq:
-                    if other != phrase:
-                        target.add(other, W_SYNONYM, "synonym")
-    return groups
 
 
 def query_terms(groups: Sequence[Group]) -> list[str]:
@@ -239,6 +136,8 @@ def boolean_query(
         return or_op.join(quote(t) for t in query_terms(groups) if t.isalnum())
     parts = []
     for g in groups:
+        if g.covers:
+            continue  # a stand-in for other groups, never required
         alts = []
         for alt in g.alternatives:
             terms = [quote(t) for t in alt.terms if t.isalnum()]
@@ -276,7 +175,8 @@ def score_docs(
     # Per group and alternative: the idf each term may count with.
     plans: list[list[tuple[Alternative, list[tuple[str, float]]]]] = []
     for g in groups:
-        exact = g.alternatives[0].terms if g.alternatives else ()
+        first = g.alternatives[0] if g.alternatives else None
+        exact = first.terms if first is not None and first.why == "exact" else ()
         cap = None
         if len(exact) == 1 and stats.df.get(exact[0], 0) > 0:
             cap = idfs[exact[0]]
@@ -302,32 +202,53 @@ def score_docs(
                 sat[t] = tf * (K1 + 1) / (tf + norm) + (TITLE_BONUS if in_title else 0.0)
         if not sat:
             continue
-        total = 0.0
-        matched_groups = 0
-        matched: set[str] = set()
+        bests: list[float] = []
+        best_terms: list[tuple[str, ...]] = []
         for plan in plans:
-            best = 0.0
-            best_terms: tuple[str, ...] = ()
-            for alt, weighted in plan:
-                parts = [sat.get(t, 0.0) * w for t, w in weighted]
-                if not any(parts):
-                    continue
-                s = alt.weight * sum(parts) / len(parts)
-                if len(parts) > 1:
-                    # Half a compound ("omvormer" of "omvormerstoring") is a weak match.
-                    s *= sum(1 for p in parts if p) / len(parts)
-                if s > best:
-                    best, best_terms = s, alt.terms
-            if best > 0:
-                matched_groups += 1
-                total += best
-                matched.update(t for t in best_terms if t in sat)
+            best, terms = _best_alternative(plan, sat)
+            bests.append(best)
+            best_terms.append(terms)
+        hit = [b > 0 for b in bests]
+        for i, g in enumerate(groups):
+            # A phrase's synonym replaces the words it spans when it scores more than they do.
+            if g.covers and bests[i] > sum(bests[c] for c in g.covers):
+                for c in g.covers:
+                    bests[c], best_terms[c], hit[c] = 0.0, (), True
+            elif g.covers:
+                bests[i], best_terms[i] = 0.0, ()
+        total = sum(bests)
         if total <= 0:
             continue
-        total *= 0.5 + 0.5 * matched_groups / max(1, len(groups))
+        matched = {t for terms in best_terms for t in terms if t in sat}
+        words_n = sum(1 for g in groups if not g.covers)
+        matched_groups = sum(1 for g, h in zip(groups, hit, strict=True) if h and not g.covers)
+        total *= 0.5 + 0.5 * matched_groups / max(1, words_n)
+        if TITLE_COVER and title:
+            # A title the query covers much of ("Contract opzeggen" for "opzeggen") is more
+            # about it than a longer title that merely mentions the word.
+            total += TITLE_COVER * sum(1 for t in title if t in matched) / len(title)
         out.append((doc.id, total, matched))
     out.sort(key=lambda r: (-r[1], r[0]))
     return out
+
+
+def _best_alternative(
+    plan: list[tuple[Alternative, list[tuple[str, float]]]], sat: Mapping[str, float]
+) -> tuple[float, tuple[str, ...]]:
+    """The score of a group's best-matching alternative in one document, and its terms."""
+    best = 0.0
+    best_terms: tuple[str, ...] = ()
+    for alt, weighted in plan:
+        parts = [sat.get(t, 0.0) * w for t, w in weighted]
+        if not any(parts):
+            continue
+        s = alt.weight * sum(parts) / len(parts)
+        if len(parts) > 1:
+            # Half a compound ("omvormer" of "omvormerstoring") is a weak match.
+            s *= sum(1 for p in parts if p) / len(parts)
+        if s > best:
+            best, best_terms = s, alt.terms
+    return best, best_terms
 
 
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
