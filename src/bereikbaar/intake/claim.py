@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bereikbaar.intake.models import Inbound
+
 STALE_AFTER = timedelta(minutes=5)
 
 _CLAIM = """
@@ -24,23 +26,43 @@ UPDATE intake_inbound
                AND j.status IN ('accepted', 'processing'))
      ORDER BY i.id
      LIMIT %s {lock})
-RETURNING id
+RETURNING id, channel, dedupe_key, payload, attempts
 """
 
 
 def claim(worker_id: str, limit: int) -> list[int]:
+    return [inbound.pk for inbound in claim_rows(worker_id, limit)]
+
+
+def claim_rows(worker_id: str, limit: int) -> list[Inbound]:
+    """Claim and return the rows, oldest first (in the caller's transaction, if it has one:
+    the worker claims and files its first rows in one commit)."""
     lock = "FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_CLAIM.format(lock=lock), [worker_id, now, limit])
-        ids = [row[0] for row in cursor.fetchall()]
-    return sorted(ids)
+    now = timezone.now()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM.format(lock=lock),
+            [worker_id, connection.ops.adapt_datetimefield_value(now), limit],
+        )
+        rows = cursor.fetchall()
+    claimed = [
+        Inbound(
+            id=pk,
+            channel=channel,
+            dedupe_key=dedupe_key,
+            payload=payload,
+            attempts=attempts,
+            status=Inbound.Status.PROCESSING,
+            claimed_by=worker_id,
+            claimed_at=now,
+        )
+        for pk, channel, dedupe_key, payload, attempts in rows
+    ]
+    return sorted(claimed, key=lambda inbound: inbound.pk)
 
 
 def release_stale(older_than: timedelta = STALE_AFTER) -> int:
     """Give rows back whose worker died mid-way; they are claimed again, never lost."""
-    from bereikbaar.intake.models import Inbound
-
     cutoff = timezone.now() - older_than
     return Inbound.objects.filter(status=Inbound.Status.PROCESSING, claimed_at__lt=cutoff).update(
         status=Inbound.Status.ACCEPTED, claimed_by=""

@@ -4,19 +4,22 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from datetime import timedelta
 
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from bereikbaar.intake import wakeup
-from bereikbaar.intake.claim import claim, release_stale
+from bereikbaar.intake.claim import claim_rows, release_stale
 from bereikbaar.intake.ingest import apply_update, ingest
 from bereikbaar.intake.message import DeliveryUpdate
 from bereikbaar.intake.models import Inbound
 from bereikbaar.intake.registry import parser_for
 from bereikbaar.intake.writelock import write_turn
+from bereikbaar.realtime import publish
+from bereikbaar.routing import config as routing_config
 
 log = logging.getLogger(__name__)
 
@@ -27,32 +30,124 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
+# How long one filing transaction may hold SQLite's single write turn before it commits and
+# lets the webhooks' accepts in: a batch is filed in as few transactions as this allows.
+TURN_SECONDS = 0.05
+
+
 def process(inbound_id: int) -> Inbound.Status:
     """Parse and file one claimed row; a failure quarantines it with the reason, never drops it."""
-    inbound = Inbound.objects.get(pk=inbound_id)
+    return process_batch([inbound_id])[inbound_id]
+
+
+def process_batch(inbound_ids: list[int]) -> dict[int, Inbound.Status]:
+    """File claimed rows, many to a transaction, each under its own savepoint: a row that fails
+    is rolled back alone and quarantined (or given back for a retry), the others commit. The
+    realtime events of a transaction leave after its commit."""
+    rows = Inbound.objects.in_bulk(inbound_ids)
+    _file_all([rows[pk] for pk in sorted(rows)])
+    return {pk: rows[pk].status for pk in rows}
+
+
+def _file_all(pending: list[Inbound]) -> None:
+    while pending:
+        try:
+            _claimed, pending = _file_some(pending)
+        except Exception:  # the transaction itself failed (a lost connection): one by one
+            log.exception("intake: a batch transaction failed; filing its rows one at a time")
+            for inbound in pending:
+                _file_alone(inbound)
+            pending = []
+
+
+def _file_some(
+    rows: list[Inbound], claim_for: tuple[str, int] | None = None
+) -> tuple[list[Inbound], list[Inbound]]:
+    """File rows in one transaction until the write turn is used up (claiming them first in
+    the same transaction when `claim_for` is given); returns (the rows, those left over)."""
+    started = time.monotonic()
+    filed = []
+    with (
+        publish.held(),
+        write_turn(),
+        transaction.atomic(),
+        routing_config.pinned(),
+    ):
+        if claim_for is not None:
+            rows = claim_rows(*claim_for)
+        for n, inbound in enumerate(rows):
+            if n and time.monotonic() - started > TURN_SECONDS:
+                rest = rows[n:]
+                break
+            try:
+                with transaction.atomic():  # a savepoint
+                    _file(inbound)
+                filed.append(inbound)
+            except Exception as exc:
+                _failed(inbound, exc)
+        else:
+            rest = []
+        _mark_processed(filed)
+    return rows, rest
+
+
+def _file_alone(inbound: Inbound) -> None:
+    """The old way, one transaction per row: used when a whole batch transaction failed."""
     try:
         with write_turn(), transaction.atomic():
-            messages = []
-            for item in parser_for(inbound.channel)(bytes(inbound.payload)):
-                if isinstance(item, DeliveryUpdate):
-                    apply_update(item)
-                else:
-                    messages.append(ingest(item))
-            inbound.status = Inbound.Status.PROCESSED
-            inbound.processed_at = timezone.now()
-            inbound.message_ids = [m.pk for m in messages]
-            inbound.conversation_id = messages[-1].conversation_id if messages else None
-            inbound.error = ""
-            inbound.save(
-                update_fields=["status", "processed_at", "message_ids", "conversation_id", "error"]
-            )
-    except OperationalError as exc:  # locked or lost database: worth another try
+            _file(inbound)
+            _mark_processed([inbound])
+    except Exception as exc:
+        _failed(inbound, exc)
+
+
+def _file(inbound: Inbound) -> None:
+    """Parse one row and file what it holds (in the caller's transaction)."""
+    messages = []
+    for item in parser_for(inbound.channel)(bytes(inbound.payload)):
+        if isinstance(item, DeliveryUpdate):
+            apply_update(item)
+        else:
+            messages.append(ingest(item))
+    inbound.processed_at = timezone.now()
+    inbound.message_ids = [m.pk for m in messages]
+    inbound.conversation_id = messages[-1].conversation_id if messages else None
+
+
+_PROCESSED = (
+    "UPDATE intake_inbound SET status = 'processed', error = '', processed_at = %s,"
+    " message_ids = %s, conversation_id = %s WHERE id = %s"
+)
+
+
+def _mark_processed(rows: list[Inbound]) -> None:
+    """One statement for the transaction's filed rows (processed_at: when each was filed)."""
+    if not rows:
+        return
+    at = Inbound._meta.get_field("processed_at")
+    ids = Inbound._meta.get_field("message_ids")
+    params = [
+        (
+            at.get_db_prep_value(r.processed_at, connection),
+            ids.get_db_prep_value(r.message_ids, connection),
+            r.conversation_id,
+            r.pk,
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_PROCESSED, params)
+    for inbound in rows:
+        inbound.status, inbound.error = Inbound.Status.PROCESSED, ""
+
+
+def _failed(inbound: Inbound, exc: Exception) -> None:
+    if isinstance(exc, OperationalError):  # locked or lost database: worth another try
         retry = inbound.attempts < MAX_ATTEMPTS
         _fail(inbound, exc, Inbound.Status.ACCEPTED if retry else Inbound.Status.QUARANTINED)
-    except Exception as exc:
+    else:
         log.warning("intake: quarantined %s: %s", inbound, exc)
         _fail(inbound, exc, Inbound.Status.QUARANTINED)
-    return inbound.status
 
 
 def _fail(inbound: Inbound, exc: Exception, status: Inbound.Status) -> None:
@@ -62,14 +157,23 @@ def _fail(inbound: Inbound, exc: Exception, status: Inbound.Status) -> None:
 
 
 def drain(worker_id: str = "", batch: int = 100) -> int:
-    """Process until nothing is claimable; returns how many rows were handled."""
+    """Process until nothing is claimable; returns how many rows were handled. The claim and
+    the first rows' filing share one commit (at low load: one commit per message)."""
     worker_id = worker_id or default_worker_id()
     handled = 0
-    while ids := claim(worker_id, batch):
-        for inbound_id in ids:
-            process(inbound_id)
-        handled += len(ids)
-    return handled
+    while True:
+        try:
+            claimed, rest = _file_some([], claim_for=(worker_id, batch))
+        except Exception:  # that transaction failed as a whole: claim, then one by one
+            log.exception("intake: a batch transaction failed; filing its rows one at a time")
+            claimed = rest = claim_rows(worker_id, batch)
+            for inbound in rest:
+                _file_alone(inbound)
+            rest = []
+        if not claimed:
+            return handled
+        handled += len(claimed)
+        _file_all(rest)
 
 
 def requeue(inbound_ids: list[int]) -> int:

@@ -1,8 +1,12 @@
 """publish(): hand an event to the channel layer once the transaction that caused it commits."""
 
 import asyncio
+import contextlib
 import logging
+import threading
 import time
+from collections import deque
+from collections.abc import Iterator
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -31,15 +35,93 @@ def publish(event: str, payload: dict, groups: list[str]) -> None:
 
 
 def send_now(groups: list[str], message: dict) -> None:
+    """Hand one event to the channel layer now (publish() calls this once its commit is done).
+
+    With a serving loop bound, the event joins an outbox that one task on that loop empties:
+    a worker committing a batch wakes the loop once, not once per event and group.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
+    held = getattr(_held, "events", None)
+    if held is not None:
+        held.append((groups, message))
+        return
     loop = _server_loop
+    if loop is not None and loop.is_running():
+        _post(loop, layer, [(groups, message)])
+    else:
+        _send_here(layer, groups, message)
+
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Events sent on this thread inside leave together at the end, in order: a worker that
+    commits many messages at once wakes the serving loop once for all of them."""
+    if getattr(_held, "events", None) is not None:  # nested: the outer one sends
+        yield
+        return
+    _held.events = []
+    try:
+        yield
+    finally:
+        events, _held.events = _held.events, None
+        if events and (layer := get_channel_layer()) is not None:
+            loop = _server_loop
+            if loop is not None and loop.is_running():
+                _post(loop, layer, events)
+            else:
+                for groups, message in events:
+                    _send_here(layer, groups, message)
+
+
+def _send_here(layer, groups: list[str], message: dict) -> None:
     for group in dict.fromkeys(groups):
         try:
-            if loop is not None and loop.is_running():
-                asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
-            else:
-                async_to_sync(layer.group_send)(group, message)
+            async_to_sync(layer.group_send)(group, message)
         except Exception:  # a lost push is resynced by the browser; never fail the commit
             log.exception("realtime: could not publish %s to %s", message["event"], group)
+
+
+_outbox: deque[tuple[list[str], dict]] = deque()
+_outbox_lock = threading.Lock()
+_flushing = False  # a flush task is scheduled or running on the serving loop
+
+
+def _post(loop: asyncio.AbstractEventLoop, layer, events: list[tuple[list[str], dict]]) -> None:
+    global _flushing
+    with _outbox_lock:
+        _outbox.extend(events)
+        if _flushing:
+            return
+        _flushing = True
+    try:
+        loop.call_soon_threadsafe(lambda: loop.create_task(_flush(layer)))
+    except RuntimeError:  # the loop closed meanwhile: send what waits from this thread
+        with _outbox_lock:
+            waiting = list(_outbox)
+            _outbox.clear()
+            _flushing = False
+        for item in waiting:
+            _send_here(layer, *item)
+
+
+async def _flush(layer) -> None:
+    """Send everything in the outbox, in order, until it stays empty."""
+    global _flushing
+    while True:
+        with _outbox_lock:
+            if not _outbox:
+                _flushing = False
+                return
+            batch = list(_outbox)
+            _outbox.clear()
+        for groups, message in batch:
+            for group in dict.fromkeys(groups):
+                try:
+                    await layer.group_send(group, message)
+                except Exception:  # a lost push is resynced by the browser
+                    log.exception("realtime: could not publish %s to %s", message["event"], group)

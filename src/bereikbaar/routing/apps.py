@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class RoutingConfig(AppConfig):
@@ -9,8 +9,13 @@ class RoutingConfig(AppConfig):
 
     def ready(self) -> None:
         from bereikbaar.conversations.models import Message
+        from bereikbaar.routing import config
+        from bereikbaar.routing.models import RoutingRule, SlaPolicy, Team
 
         post_save.connect(_message_saved, sender=Message, dispatch_uid="routing-human-answer")
+        for model in (Team, RoutingRule, SlaPolicy):  # cached per process: see config.py
+            for signal in (post_save, post_delete):
+                signal.connect(config.changed, sender=model, dispatch_uid=f"routing-config-{model}")
 
 
 def _message_saved(sender, instance, created: bool, **kwargs) -> None:

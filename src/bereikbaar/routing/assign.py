@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
+from bereikbaar.routing import config
 from bereikbaar.routing.access import groups_for
 from bereikbaar.routing.models import (
     DE_ESCALATION,
@@ -43,7 +43,8 @@ EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 def default_team() -> Team | None:
-    return Team.objects.filter(is_default=True).first() or Team.objects.order_by("id").first()
+    """The team marked default, else the oldest (cached: see config.py)."""
+    return config.current().default_team
 
 
 @dataclass
@@ -79,19 +80,44 @@ class Load:
         return used
 
 
+# Pool's two reads run for every new case; through the ORM, building them cost several times
+# what the database took to answer (bench/ingest.py, cProfile), so they are plain SQL.
+_LOADS = (
+    "SELECT assignee_id, last_inbound_channel, COUNT(*) FROM conversations_conversation"
+    " WHERE assignee_id IN ({users}) AND status IN ({statuses})"
+    " GROUP BY assignee_id, last_inbound_channel"
+)
+_ONLINE = (
+    "SELECT p.* FROM routing_agentprofile p"
+    " JOIN {teams} t ON t.agentprofile_id = p.id JOIN {users} u ON u.id = p.user_id"
+    " WHERE t.team_id = %s AND p.presence = %s AND u.is_active = %s"
+)
+
+
 def loads(user_ids: Iterable[int]) -> dict[int, Load]:
     """Active assigned cases per agent and channel, in one query."""
     out: dict[int, Load] = defaultdict(Load)
-    rows = (
-        Conversation.objects.filter(assignee_id__in=list(user_ids), status__in=Conversation.ACTIVE)
-        .values("assignee_id", "last_inbound_channel")
-        .annotate(n=Count("id"))
+    users = list(user_ids)
+    if not users:
+        return out
+    sql = _LOADS.format(
+        users=", ".join(["%s"] * len(users)),
+        statuses=", ".join(["%s"] * len(Conversation.ACTIVE)),
     )
-    for row in rows:
-        load = out[row["assignee_id"]]
-        load.total += row["n"]
-        load.per_channel[row["last_inbound_channel"]] += row["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*users, *map(str, Conversation.ACTIVE)])
+        rows = cursor.fetchall()
+    for assignee_id, channel, n in rows:
+        load = out[assignee_id]
+        load.total += n
+        load.per_channel[channel] += n
     return out
+
+
+def online_agents(team: Team) -> list[AgentProfile]:
+    """The team's active agents whose presence is "online" (their users are not loaded)."""
+    sql = _ONLINE.format(teams=AgentProfile.teams.through._meta.db_table, users=User._meta.db_table)
+    return list(AgentProfile.objects.raw(sql, [team.pk, AgentProfile.Presence.ONLINE.value, True]))
 
 
 def has_room(profile: AgentProfile, load: Load, channel: str) -> bool:
@@ -115,11 +141,7 @@ class Pool:
 
     def __init__(self, team: Team) -> None:
         self.team = team
-        self.agents = list(
-            AgentProfile.objects.filter(
-                teams=team, presence=AgentProfile.Presence.ONLINE, user__is_active=True
-            ).select_related("user")
-        )
+        self.agents = online_agents(team)
         self.loads = loads(a.user_id for a in self.agents)
 
     def choose(self, need: Need, exclude: Iterable[int] = ()) -> AgentProfile | None:
@@ -225,10 +247,14 @@ def why_waiting(pool: Pool, need: Need) -> str:
 
 def wait(conversation: Conversation, reason: str) -> None:
     """Put the case in its team queue (keeping its place if it was already waiting)."""
-    case, _created = CaseRouting.objects.get_or_create(conversation=conversation)
+    cached = Conversation.routing.is_cached(conversation)  # e.g. triage's, just saved
+    case = getattr(conversation, "routing", None) if cached else None
+    if case is None:
+        case, _created = CaseRouting.objects.get_or_create(conversation=conversation)
     case.waiting_reason = reason[:200]
     case.queued_at = case.queued_at or case.first_inbound_at or timezone.now()
-    case.save(update_fields=["waiting_reason", "queued_at"])
+    if case.pk is not None:  # else triage is making it and inserts it with these
+        case.save(update_fields=["waiting_reason", "queued_at"])
 
 
 def queue(team: Team | int):

@@ -200,3 +200,17 @@ class SlaBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} breach of conversation {self.conversation_id}"
+
+
+class ConfigVersion(models.Model):
+    """One row whose token changes with every save or delete of a team, rule or SLA policy.
+
+    Every process caches those (routing/config.py) and compares this token before it uses
+    them, so a change made in any process is seen by every worker on its next message. A random
+    token, not a counter: a rolled-back change must never look like a later one.
+    """
+
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return self.token

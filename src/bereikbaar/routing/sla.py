@@ -5,13 +5,14 @@ customer's latest message, resolving the case). `sweep(now)` records every deadl
 unmet, once; `met()` records a late answer as a breach when it finally comes.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation
+from bereikbaar.routing import config
 from bereikbaar.routing.hours import add_business_minutes
 from bereikbaar.routing.models import CaseRouting, SlaBreach, SlaPolicy
 
@@ -22,11 +23,16 @@ DUE_FIELDS = {
 }
 
 
-def policy_for(channel: str, priority: int) -> SlaPolicy | None:
+def policy_for(
+    channel: str, priority: int, policies: Iterable[SlaPolicy] | None = None
+) -> SlaPolicy | None:
     """The most specific policy: channel and priority, then channel, then priority, then any."""
-    candidates = SlaPolicy.objects.filter(
-        Q(channel=channel) | Q(channel=""), Q(priority=priority) | Q(priority__isnull=True)
-    )
+    policies = config.current().policies if policies is None else policies
+    candidates = [
+        p
+        for p in policies
+        if p.channel in (channel, "") and (p.priority is None or p.priority == priority)
+    ]
     ranked = sorted(candidates, key=lambda p: (p.channel == "", p.priority is None, p.pk))
     return ranked[0] if ranked else None
 
@@ -39,12 +45,19 @@ def due(start: datetime, minutes: int | None, policy: SlaPolicy, team) -> dateti
     return add_business_minutes(start, minutes, team)
 
 
-def plan(case: CaseRouting, conversation: Conversation, channel: str, at: datetime) -> list[str]:
+def plan(
+    case: CaseRouting,
+    conversation: Conversation,
+    channel: str,
+    at: datetime,
+    settings: config.Config | None = None,
+) -> list[str]:
     """(Re)compute the deadlines after an inbound message at `at`; returns changed fields."""
-    policy = policy_for(channel, conversation.priority)
+    settings = settings or config.current()
+    policy = policy_for(channel, conversation.priority, settings.policies)
     if policy is None:
         return []
-    team = conversation.team
+    team = settings.teams.get(conversation.team_id) or conversation.team
     reopened = conversation.status == Conversation.Status.RESOLVED  # intake reopens it next
     start = at if reopened else (case.first_inbound_at or at)
     case.sla_policy = policy

@@ -8,13 +8,14 @@ customer raises the case's priority, and the reason is kept; a new case gets its
 first matching rule; the SLA deadlines are set; then the case is assigned or queued.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation, Message
-from bereikbaar.routing import sla
+from bereikbaar.routing import config, sla
 from bereikbaar.routing.assign import route
 from bereikbaar.routing.labels import explain
 from bereikbaar.routing.models import CaseRouting, MessageSignals, RoutingRule
@@ -25,16 +26,19 @@ SESSION_GAP = timedelta(minutes=30)  # messages closer together are one contact 
 P = Conversation.Priority
 
 
-def on_inbound(conversation: Conversation, message: Message, created: bool) -> None:
-    """Called by intake.ingest inside the transaction that filed `message`."""
+def on_inbound(conversation: Conversation, message: Message, created: bool) -> list[str]:
+    """Called by intake.ingest inside the transaction that filed `message`. Returns the fields
+    of `conversation` it changed and left for the caller's save (one UPDATE, not three)."""
     at = message.created_at or timezone.now()
-    if created:
-        case = CaseRouting.objects.create(conversation=conversation, first_inbound_at=at)
+    settings = config.current()
+    if created:  # inserted at the end, once, with everything decided below
+        case = CaseRouting(conversation=conversation, first_inbound_at=at)
     else:
-        case, _new = CaseRouting.objects.get_or_create(
-            conversation=conversation, defaults={"first_inbound_at": at}
-        )
+        case = next(iter(CaseRouting.objects.raw(_CASE, [conversation.pk])), None)
+    if case is None:
+        case = CaseRouting(conversation=conversation, first_inbound_at=at)
     conversation.routing = case
+    changed: list[str] = []
     signals = store_signals(conversation, message, created, at)
     fields = ["language", "emotion", "urgent"]
     case.language = _language(conversation, message, signals)
@@ -43,21 +47,34 @@ def on_inbound(conversation: Conversation, message: Message, created: bool) -> N
     if case.first_inbound_at is None:
         case.first_inbound_at = at
         fields.append("first_inbound_at")
-    fields += raise_priority(conversation, case, signals, message)
-    if conversation.team_id is None and (rule := match_rule(conversation, message, case)):
+    raised = raise_priority(conversation, case, signals, message, save=False)
+    if raised:
+        fields += raised
+        changed.append("priority")
+    if conversation.team_id is None and (
+        rule := match_rule(conversation, message, case, settings.rules)
+    ):
         conversation.team = rule.team
-        conversation.save(update_fields=["team"])
+        changed.append("team")
         case.rule, case.skill = rule, rule.skill
         fields += ["rule", "skill"]
     if _answered_call(message):
         fields += human_answered(case, at)
-    fields += sla.plan(case, conversation, message.channel, at)
-    case.save(update_fields=sorted(set(fields)))
+    fields += sla.plan(case, conversation, message.channel, at, settings)
+    new_case = case.pk is None
+    if not new_case:
+        case.save(update_fields=sorted(set(fields)))
     if created and conversation.assignee_id is None:
         # A case already waiting is offered by the queue (resolve, hand-back, presence, the
         # sweep), not again on every message its customer sends: that re-counted every
         # agent's load per message and cost more than the rest of the intake together.
-        route(conversation, channel=message.channel)
+        if conversation.team_id is None and settings.default_team is not None:
+            conversation.team = settings.default_team
+            changed.append("team")
+        route(conversation, channel=message.channel)  # a queued case: wait() fills it in
+    if new_case:
+        case.save(force_insert=True)
+    return changed
 
 
 def on_reply(conversation: Conversation, message: Message) -> None:
@@ -106,18 +123,29 @@ def _language(conversation: Conversation, message: Message, signals: Signals) ->
 # --- signals ---------------------------------------------------------------------------------
 
 
+# Raw SQL for the three reads made for every message: building them through the ORM cost
+# several times what the database took to answer (bench/ingest.py, cProfile).
+_CASE = "SELECT * FROM routing_caserouting WHERE conversation_id = %s"
+_EARLIER = (
+    "SELECT m.id, m.created_at, m.conversation_id, m.channel FROM conversations_message m"
+    " JOIN conversations_conversation c ON c.id = m.conversation_id"
+    " WHERE c.contact_id = %s AND m.direction = %s AND m.created_at >= %s AND m.id <> %s"
+    " ORDER BY m.created_at DESC LIMIT 200"
+)
+_ANSWERED = (
+    "SELECT id, created_at FROM conversations_message"
+    " WHERE conversation_id = %s AND direction = %s AND author_id IS NOT NULL"
+    " ORDER BY created_at DESC LIMIT 1"
+)
+
+
 def behaviour(conversation: Conversation, message: Message, created: bool, at: datetime):
     """What the text cannot show: repeat contacts, a second channel, minutes waited."""
-    earlier = list(
-        Message.objects.filter(
-            conversation__contact_id=conversation.contact_id,
-            direction=Message.Direction.INBOUND,
-            created_at__gte=at - REPEAT_WINDOW,
-        )
-        .exclude(pk=message.pk)
-        .order_by("-created_at")
-        .values_list("created_at", "conversation_id", "channel")[:200]
-    )
+    since = connection.ops.adapt_datetimefield_value(at - REPEAT_WINDOW)
+    params = [conversation.contact_id, str(Message.Direction.INBOUND), since, message.pk]
+    earlier = [
+        (m.created_at, m.conversation_id, m.channel) for m in Message.objects.raw(_EARLIER, params)
+    ]
     earlier.reverse()
     sessions, previous = 0, None
     for when, _conv, _channel in earlier:
@@ -130,13 +158,8 @@ def behaviour(conversation: Conversation, message: Message, created: bool, at: d
     second = not created and conversation.is_active and any(ch != message.channel for _w, ch in own)
     waited = 0.0
     if not created and own:
-        answered = (
-            Message.objects.filter(conversation=conversation, direction=Message.Direction.OUTBOUND)
-            .filter(~Q(author=None))
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
+        last = Message.objects.raw(_ANSWERED, [conversation.pk, str(Message.Direction.OUTBOUND)])
+        answered = next((m.created_at for m in last), None)
         unanswered = [w for w, _ch in own if answered is None or w > answered]
         if unanswered:
             waited = (at - unanswered[0]).total_seconds() / 60
@@ -189,14 +212,20 @@ def wanted_priority(signals: Signals) -> tuple[int, list[str]]:
 
 
 def raise_priority(
-    conversation: Conversation, case: CaseRouting, signals: Signals, message: Message
+    conversation: Conversation,
+    case: CaseRouting,
+    signals: Signals,
+    message: Message,
+    save: bool = True,
 ) -> list[str]:
-    """Raise (never lower) the case's priority from the signals, keeping the reason."""
+    """Raise (never lower) the case's priority from the signals, keeping the reason; returns
+    the case's changed fields (the conversation's priority is saved unless `save` is False)."""
     level, why = wanted_priority(signals)
     if level <= conversation.priority:
         return []
     conversation.priority = level
-    conversation.save(update_fields=["priority"])
+    if save:
+        conversation.save(update_fields=["priority"])
     case.priority_reasons = [
         *case.priority_reasons,
         {"priority": int(level), "reason": "; ".join(why), "message_id": message.pk},
@@ -216,10 +245,13 @@ def _segments(conversation: Conversation) -> set[str]:
 
 
 def match_rule(
-    conversation: Conversation, message: Message, case: CaseRouting
+    conversation: Conversation,
+    message: Message,
+    case: CaseRouting,
+    rules: Iterable[RoutingRule] | None = None,
 ) -> RoutingRule | None:
     """The first active rule whose every filled-in condition holds."""
-    rules = list(RoutingRule.objects.filter(active=True).select_related("team"))
+    rules = config.current().rules if rules is None else rules
     if not rules:
         return None
     words = {w.strip(".,!?;:()\"'").lower() for w in (message.text or "")[:20000].split()}
