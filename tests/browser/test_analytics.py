@@ -26,6 +26,9 @@ FILL = textwrap.dedent(
     from django.contrib.auth import get_user_model
     from bereikbaar.analytics import figures
     call_command("analytics_history", conversations=240, searches=80, seed=5, verbosity=0)
+    import random
+    from bereikbaar.analytics.demo import seed_callbacks
+    seed_callbacks(random.Random(5), 40)
     alice = get_user_model().objects.get(username="alice")
     dash = figures.dashboard(alice, figures.Filters.last_days(60))
     print(json.dumps({fig.key: fig.as_dict() for fig in dash}, default=str))
@@ -103,6 +106,15 @@ def test_it_draws_every_chart_with_the_right_numbers(server):
             csat = page.locator("#figure-csat_team")
             drawn = [float(v) for v in csat.locator("svg desc.value").all_text_contents()]
             assert drawn == [row[2] for row in expected["csat_team"]["rows"]]
+
+            # callbacks made on time: the table shows the counts the figure computed
+            callbacks = page.locator("#figure-callbacks")
+            assert expected["callbacks"]["summary"]["callbacks_on_time"] > 0
+            callbacks.locator("details summary").click()
+            rows = callbacks.locator("tbody tr")
+            expect(rows).to_have_count(len(expected["callbacks"]["rows"]))
+            cells = rows.last.locator("th, td").all_text_contents()
+            assert cells[:4] == [str(v) for v in expected["callbacks"]["rows"][-1][:4]]
 
             # the CSV link downloads the same figure
             with page.expect_download() as download:

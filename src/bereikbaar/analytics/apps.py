@@ -10,6 +10,9 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from bereikbaar.analytics import facts
         from bereikbaar.analytics.stats import install_sqlite_functions
+
+        facts.connect()
 
         connection_created.connect(install_sqlite_functions, dispatch_uid="analytics-sqlite")

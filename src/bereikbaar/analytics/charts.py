@@ -8,7 +8,7 @@ import re
 import pygal
 from pygal.style import Style
 
-from bereikbaar.analytics.figures import Figure
+from bereikbaar.analytics.base import Figure
 
 # Which columns each figure draws (the first column is the x axis); the table has them all.
 PLOT = {
@@ -19,6 +19,7 @@ PLOT = {
     "response_times": [2, 3, 4, 6],
     "sla": [4],
     "phone": [1, 2, 3],
+    "callbacks": [1, 2, 3],
     "helpcenter": [1, 2, 3, 4],
     "csat_channel": [2],
     "csat_team": [2],

@@ -1,5 +1,6 @@
 """Demo extras, so every chart of /analytics/ is filled from the demo's eight weeks: CSAT
-answers on resolved conversations and help-centre searches. Idempotent; call after the demo
+answers on resolved conversations, help-centre searches and callback requests (the voice
+channel's table, found through the app registry). Idempotent; call after the demo
 history is loaded (bereikbaar.demo.load)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from bereikbaar.analytics.calls import _voice_model
 from bereikbaar.analytics.history import own_timestamps
 from bereikbaar.analytics.models import LOW_SCORE, CsatResponse, CsatSurvey
 from bereikbaar.conversations.models import Conversation
@@ -35,7 +37,7 @@ SEARCHES = [
 def seed_demo(seed: int = 7, answer_share: float = 0.35, searches: int = 600) -> dict:
     """Add CSAT answers and help searches once; returns what was added."""
     if CsatResponse.objects.exists():
-        return {"csat": 0, "searches": 0}
+        return {"csat": 0, "searches": 0, "callbacks": 0}
     rng = random.Random(seed)
     resolved = list(
         Conversation.objects.filter(status=Conversation.Status.RESOLVED, resolved_at__isnull=False)
@@ -73,7 +75,8 @@ def seed_demo(seed: int = 7, answer_share: float = 0.35, searches: int = 600) ->
         with own_timestamps(CsatResponse):
             CsatResponse.objects.bulk_create(responses, batch_size=500)
         added = _searches(rng, searches)
-    return {"csat": len(responses), "searches": added}
+        callbacks = seed_callbacks(rng, searches // 10)
+    return {"csat": len(responses), "searches": added, "callbacks": callbacks}
 
 
 def _searches(rng: random.Random, n: int) -> int:
@@ -100,4 +103,37 @@ def _searches(rng: random.Random, n: int) -> int:
         )
     with own_timestamps(SearchQuery):
         SearchQuery.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def seed_callbacks(rng: random.Random, n: int) -> int:
+    """Callback requests over the eight weeks: a third with a chosen slot, most dialled in
+    time, some late, a few not yet."""
+    model = _voice_model("CallbackRequest")
+    if model is None or model.objects.exists():
+        return 0
+    now = timezone.now()
+    rows = []
+    for i in range(n):
+        at = now - timedelta(seconds=rng.uniform(3600, 56 * 86400))
+        slot_end = at + timedelta(hours=rng.randint(2, 30)) if rng.random() < 0.33 else None
+        promised = slot_end - timedelta(hours=1) if slot_end else at
+        placed = promised + timedelta(minutes=rng.choice([5, 20, 40, 50, 90, 180]))
+        rows.append(
+            model(
+                number=f"+3161234{i:04d}",
+                source=rng.choice(["missed", "abandoned", "ivr", "page"]),
+                due_at=promised,
+                first_due_at=promised,
+                slot_end=slot_end,
+                placed_at=placed if placed < now else None,
+                last_attempt_at=placed if placed < now else None,
+                completed_at=placed if placed < now else None,
+                status="done" if placed < now else "open",
+                attempts=1 if placed < now else 0,
+                created_at=at,
+            )
+        )
+    with own_timestamps(model):
+        model.objects.bulk_create(rows, batch_size=500)
     return len(rows)

@@ -1,8 +1,10 @@
 """The emotion of each customer message, cached: the figures count first and last ones.
 
 text.signals is a pure function of the text, so each message is analysed once and the answer
-kept in MessageEmotion; the figures then count emotions with a join. Only the messages that
-a figure needs and that have no cached answer yet are read, in batches.
+kept in MessageEmotion (analytics.facts reads and fills the same cache for the first and
+last customer message). :func:`ensure` serves the from-scratch computation (scope.from_scratch),
+which counts emotions with a join: only the messages that have no cached answer yet are read,
+in batches.
 """
 
 from django.db.models import Exists, OuterRef, QuerySet

@@ -103,3 +103,34 @@ class MessageEmotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.emotion}"
+
+
+class ConversationFact(models.Model):
+    """What the figures need to know about one conversation's messages, kept so the dashboard
+    joins one row per conversation instead of searching its messages again for every figure.
+
+    Derived only from the conversation's messages (team, assignee, contact and dates are read
+    from the conversation itself, so a reassignment or a merge needs no update here). A saved
+    message or conversation raises ``dirty``; analytics.facts brings dirty and missing rows up
+    to date before the figures read them, and ``bereikbaar analytics rebuild`` recomputes all.
+    """
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, primary_key=True, related_name="analytics_fact"
+    )
+    # NULL when the conversation has no customer message (the figures then skip it).
+    first_channel = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
+    channels = models.CharField(max_length=200, blank=True, help_text=",email,phone,")
+    multichannel = models.BooleanField(default=False)
+    concurrent = models.BooleanField(default=False)
+    start_emotion = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
+    end_emotion = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    # From the conversation's own created_at (which never changes): the Monday of its week in
+    # settings.TIME_ZONE (rebuild after changing that), and where its 7-day repeat window opens.
+    week = models.DateField(null=True)
+    repeat_since = models.DateTimeField(null=True)
+    dirty = models.PositiveIntegerField(default=0, db_index=True)
+
+    def __str__(self) -> str:
+        return f"facts #{self.conversation_id}"

@@ -1,0 +1,172 @@
+"""Speed figures: time to a human, first reply and resolution per first channel (median and
+90th percentile, computed in the database), and how often the service norm (SLA) was met."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, transaction
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from bereikbaar.analytics import scope
+from bereikbaar.analytics.base import CHANNEL_KEYS, CHANNEL_LABELS, Figure, Filters, rounded, share
+from bereikbaar.analytics.stats import Percentile, Seconds
+from bereikbaar.conversations.models import Conversation
+
+# Time-to-human norms per channel (minutes) when settings.BEREIKBAAR_SLA_MINUTES says nothing.
+DEFAULT_SLA_MINUTES = {
+    "phone": 5,
+    "webchat": 5,
+    "whatsapp": 60,
+    "sms": 240,
+    "api": 480,
+    "email": 1440,
+}
+MEASURES = ("human", "reply", "resolution")
+
+
+def _timed(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    return scope.with_first_reply(qs).annotate(
+        human=Seconds(F("first_response_at"), F("created_at")),
+        reply=Seconds(F("first_reply_at"), F("created_at")),
+        resolution=Seconds(F("resolved_at"), F("created_at")),
+    )
+
+
+def response_times(user, f: Filters) -> Figure:
+    qs = _timed(scope.with_first_channel(scope.conversations(user, f)))
+    aggregates = {}
+    for name in MEASURES:
+        aggregates[f"{name}_p50"] = Percentile(name, 0.5)
+        aggregates[f"{name}_p90"] = Percentile(name, 0.9)
+    result = qs.values("first_channel").annotate(n=Count("id"), **aggregates).order_by()
+    by_channel = {r["first_channel"]: r for r in result if r["first_channel"]}
+    rows = []
+    for channel in CHANNEL_KEYS:
+        r = by_channel.get(channel)
+        if not r:
+            continue
+        rows.append(
+            [CHANNEL_LABELS[channel], r["n"]]
+            + [
+                rounded(r[f"{name}_{p}"] / 60 if r[f"{name}_{p}"] is not None else None)
+                for name in MEASURES
+                for p in ("p50", "p90")
+            ]
+        )
+    return Figure(
+        "response_times",
+        _("Tijd tot een mens, eerste antwoord en oplossing (minuten)"),
+        [
+            _("eerste kanaal"),
+            _("gesprekken"),
+            _("tot een mens, mediaan"),
+            _("tot een mens, p90"),
+            _("eerste antwoord, mediaan"),
+            _("eerste antwoord, p90"),
+            _("oplossing, mediaan"),
+            _("oplossing, p90"),
+        ],
+        rows,
+        summary={
+            channel: {k: v for k, v in r.items() if k != "first_channel"}
+            for channel, r in by_channel.items()
+        },
+        chart="bar",
+        unit="min",
+    )
+
+
+def sla_targets() -> dict[str, int]:
+    return {**DEFAULT_SLA_MINUTES, **getattr(settings, "BEREIKBAAR_SLA_MINUTES", {})}
+
+
+def _routing_sla(user, f: Filters) -> Figure | None:
+    """Attainment from routing's own SLA clocks (CaseRouting.first_response_due), if any:
+    one join on routing's one-to-one row, not a lookup per conversation."""
+    try:
+        model = apps.get_model("routing", "CaseRouting")
+        model._meta.get_field("first_response_due")
+        model._meta.get_field("human_at")
+    except (LookupError, FieldDoesNotExist):
+        return None
+    try:
+        rows_qs = (
+            scope.with_first_channel(scope.conversations(user, f))
+            .filter(routing__first_response_due__isnull=False)
+            .annotate(due=F("routing__first_response_due"), human=F("routing__human_at"))
+            .values("first_channel")
+            .annotate(n=Count("id"), met=Count("id", filter=Q(human__lte=F("due"))))
+            .order_by()
+        )
+        with transaction.atomic():  # a savepoint: a failed query must not spoil the request
+            by_channel = {r["first_channel"]: r for r in rows_qs if r["first_channel"]}
+    except DatabaseError:
+        return None
+    if not by_channel:
+        return None
+    rows = _sla_rows(by_channel, {})
+    return Figure(
+        "sla",
+        _("Servicenorm gehaald: eerste reactie op tijd (SLA)"),
+        [_("kanaal"), _("norm (min)"), _("met SLA"), _("op tijd"), _("aandeel")],
+        rows,
+        summary={r[0]: r[4] for r in rows},
+        note=_("Uit de SLA-afspraken van de routering."),
+        chart="bar",
+        unit="share",
+    )
+
+
+def _sla_rows(by_channel: dict, targets: dict) -> list[list]:
+    """Per channel: its norm in minutes (when known), cases measured, on time, share on time."""
+    return [
+        [
+            CHANNEL_LABELS[k],
+            targets.get(k),
+            by_channel[k]["n"],
+            by_channel[k]["met"],
+            share(by_channel[k]["met"], by_channel[k]["n"]),
+        ]
+        for k in CHANNEL_KEYS
+        if k in by_channel
+    ]
+
+
+def sla(user, f: Filters) -> Figure:
+    from_routing = _routing_sla(user, f)
+    if from_routing is not None:
+        return from_routing
+    targets = sla_targets()
+    qs = (
+        scope.with_first_channel(scope.conversations(user, f))
+        .annotate(human=Seconds(F("first_response_at"), F("created_at")))
+        .annotate(
+            target=Case(
+                *(When(first_channel=k, then=Value(float(v * 60))) for k, v in targets.items()),
+                default=Value(None),
+            )
+        )
+    )
+    result = (
+        qs.values("first_channel")
+        .annotate(
+            n=Count("id", filter=Q(first_response_at__isnull=False)),
+            met=Count("id", filter=Q(human__lte=F("target"))),
+        )
+        .order_by()
+    )
+    by_channel = {r["first_channel"]: r for r in result if r["first_channel"]}
+    rows = _sla_rows(by_channel, targets)
+    return Figure(
+        "sla",
+        _("Servicenorm gehaald: tijd tot een mens binnen de norm"),
+        [_("kanaal"), _("norm (min)"), _("beantwoord"), _("binnen norm"), _("aandeel")],
+        rows,
+        summary={r[0]: r[4] for r in rows},
+        note=_("Normen per kanaal uit de instellingen (BEREIKBAAR_SLA_MINUTES)."),
+        chart="bar",
+        unit="share",
+    )
