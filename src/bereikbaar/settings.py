@@ -165,6 +165,9 @@ BEREIKBAAR_API_CALLBACK_URL = env_str("BEREIKBAAR_API_CALLBACK_URL")
 # Where the customer simulator reaches this server's own webhooks (behind a proxy); default:
 # the address the simulator page was requested on.
 BEREIKBAAR_SIMULATOR_URL = env_str("BEREIKBAAR_SIMULATOR_URL")
+# A callback without a chosen slot counts as on time when placed within this many minutes of
+# the time first promised (analytics: "callbacks made on time").
+BEREIKBAAR_CALLBACK_TARGET_MINUTES = env_int("BEREIKBAAR_CALLBACK_TARGET_MINUTES", 60)
 # The in-process intake worker: started by `bereikbaar serve`, off in tests (they drain it).
 BEREIKBAAR_INTAKE_BATCH = env_int("BEREIKBAAR_INTAKE_BATCH", 100)
 
