@@ -62,6 +62,8 @@ def test_merging_two_records_links_their_questions_and_one_click_undoes_it(serve
     page.get_by_label("Gebruikersnaam").fill("alice")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    # the new conversation arrives by push: wait until the inbox socket is connected
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=LIVE)
 
     post(
         base_url,

@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import OperationalError, connection
 
@@ -123,7 +122,8 @@ def test_events_held_by_the_worker_reach_the_serving_loop_once_in_order(monkeypa
     thread.start()
     monkeypatch.setattr(publish, "_server_loop", loop)
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
+    # on the serving loop: Redis's pub/sub layer keeps its channels per event loop
+    channel = asyncio.run_coroutine_threadsafe(layer.new_channel(), loop).result(5)
     asyncio.run_coroutine_threadsafe(layer.group_add("team-batch", channel), loop).result(5)
     wakeups = []
     real = loop.call_soon_threadsafe
