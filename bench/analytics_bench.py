@@ -167,7 +167,9 @@ def section(result: dict, command: str) -> str:
             else []
         ),
         "",
-        "| figure (warm, after the dashboard's one check of the facts) | seconds |",
+        "| figure alone (warm, after the dashboard's one check of the facts; in the dashboard "
+        "channel_mix, multichannel, emotions and repeat share one grouped query, the three "
+        "csat figures another) | seconds |",
         "|---|---|",
         *(f"| {k} | {v:.2f} |" for k, v in result["per_figure"].items()),
         "",
@@ -188,7 +190,8 @@ def write(results: list[str]) -> None:
         + "- **What:** `bereikbaar.analytics.figures.dashboard()` — every figure of /analytics/, "
         + "computed with aggregate queries over the conversations joined to their kept facts "
         + "(analytics.ConversationFact; percentiles in the database: percentile_cont on "
-        + "PostgreSQL, a registered aggregate on SQLite); chart rendering not included.\n\n"
+        + "PostgreSQL, one registered aggregate for all six on SQLite; figures that count the "
+        + "same rows share one grouped query, analytics.cube); chart rendering not included.\n\n"
         + "\n".join(results)
     )
     match = re.search(r"^## Analytics\n.*?(?=^## |\Z)", text, flags=re.S | re.M)

@@ -127,3 +127,31 @@ def test_one_can_opt_out_of_the_summary(client, lead):
     client.post("/analytics/summary/", {"enabled": "0"})
     assert not SummarySubscription.objects.get().enabled
     assert summary.send_weekly_summaries() == 0
+
+
+def test_csat_figures_equal_the_databases_avg_and_order(generated, alice):
+    """The CSAT figures sum one grouped query in Python; averages and row order must be the
+    database's own AVG and ORDER BY (NULL first on SQLite, last on PostgreSQL)."""
+    from django.db.models import Avg, Count
+
+    from bereikbaar.analytics import figures
+    from bereikbaar.analytics.base import rounded
+    from bereikbaar.analytics.models import CsatResponse
+    from tests.analytics.conftest import PARAMS
+
+    f = figures.Filters.last_days(PARAMS.days + 1)
+    answers = CsatResponse.objects.filter(
+        conversation__in=figures.conversations(alice, f).values("pk")
+    )
+    unassigned = list(answers.order_by("pk").values_list("pk", flat=True)[:3])
+    CsatResponse.objects.filter(pk__in=unassigned).update(agent=None, team=None)
+    assert answers.exclude(agent=None).exists()
+    shown = {fig.key: fig for fig in figures.dashboard(alice, f, ["csat_team", "csat_agent"])}
+    for key, group in (("csat_team", "team"), ("csat_agent", "agent")):
+        expected = [
+            (r["n"], rounded(r["avg"], 2))
+            for r in answers.values(group).annotate(n=Count("id"), avg=Avg("score")).order_by(group)
+        ]
+        assert [(row[1], row[2]) for row in shown[key].rows] == expected
+        total = answers.aggregate(avg=Avg("score"))["avg"]
+        assert shown[key].summary["average"] == rounded(total, 2)

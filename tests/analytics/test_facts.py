@@ -115,3 +115,75 @@ def test_weekly_counts_equal_truncweek_across_a_clock_change(generated):
     ]
     assert len(expected) >= 8
     assert weekly_counts(qs, **counts) == expected
+
+
+def test_a_transaction_raises_each_counter_once_and_never_loses_a_mark(generated, alice):
+    from django.db import transaction
+
+    from bereikbaar.analytics import facts
+
+    f = figures.Filters.last_days(PARAMS.days + 1)
+    figures.dashboard(alice, f)  # every conversation has clean facts now
+    conversation = Conversation.objects.filter(messages__direction="inbound").first()
+
+    def dirty():
+        return ConversationFact.objects.get(pk=conversation.pk).dirty
+
+    def add(text):
+        Message.objects.create(
+            conversation=conversation, direction="inbound", channel="sms", text=text
+        )
+
+    with transaction.atomic():
+        add("een")
+        conversation.save()
+        add("twee")
+        assert dirty() == 1  # once per transaction is enough: it commits with the rest
+        facts.ensure(Conversation.objects.filter(pk=conversation.pk))
+        assert dirty() == 0
+        add("drie")  # after the facts were written in this transaction, raise again
+        assert dirty() == 1
+        facts.ensure(Conversation.objects.filter(pk=conversation.pk))
+        try:
+            with transaction.atomic():
+                add("vier")
+                assert dirty() == 1
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert dirty() == 0  # the savepoint's raise was rolled back with its message
+        add("vijf")
+        assert dirty() == 1  # so it is raised again
+    fast, slow = both(alice, f)
+    assert fast == slow
+
+
+def test_a_new_conversation_needs_no_mark(generated, django_assert_num_queries):
+    from django.db import transaction
+
+    with transaction.atomic():
+        contact = Conversation.objects.first().contact
+        conversation = Conversation.objects.create(contact=contact)
+        with django_assert_num_queries(1):  # the INSERT alone
+            Message.objects.create(
+                conversation=conversation, direction="inbound", channel="sms", text="hallo"
+            )
+
+
+def test_the_dashboards_shared_counts_equal_each_figure_alone(generated, alice, lead, service):
+    """dashboard() groups the conversation counts and CSAT answers once (analytics.cube);
+    every figure must come out as when it runs its own query."""
+    from bereikbaar.analytics import cube
+
+    agent_id = Conversation.objects.exclude(assignee=None).values_list("assignee", flat=True)[0]
+    for user in (alice, lead):
+        for f in filters(service, agent_id):
+            together = [fig.as_dict() for fig in figures.dashboard(user, f)]
+            alone = [compute(user, f).as_dict() for compute in figures.FIGURES.values()]
+            assert together == alone, f
+            with cube.shared():
+                shared = cube.counts(user, f, "first_channel", "repeat")
+            assert sum(r["n"] for r in shared) == figures.conversations(user, f).count()
+    fig = {d["key"]: d for d in together}
+    assert fig["csat_team"]["summary"]["responses"] > 0  # not equal by being empty
+    assert fig["repeat"]["summary"]["repeats"] > 0

@@ -10,6 +10,9 @@ How they stay right, without a hook in intake or conversations:
 - Django's own post_save/post_delete signals on Message and Conversation raise the row's
   ``dirty`` counter (one indexed UPDATE; a case link moves messages with a queryset update but
   saves both conversations, so it is seen too). A conversation without a row yet needs nothing.
+  Within one transaction the counter is raised once per conversation, and not at all for a
+  conversation inserted in it (see _Marks): one UPDATE per filed message at most, in the same
+  transaction as the change, so a mark is never lost to a crash.
 - :func:`ensure` runs before the figures read: it computes the missing and dirty rows of the
   conversations in scope (usually few). A dirty row is only cleared if nobody raised it again
   meanwhile.
@@ -24,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from threading import local
 
 from django.db import transaction
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -156,17 +160,21 @@ def _store_dirty(seen: dict[int, int]) -> int:
 def ensure(scope: QuerySet[Conversation]) -> int:
     """Bring the facts of these conversations up to date: missing rows are computed and dirty
     ones recomputed. Returns how many rows were written."""
-    missing = list(scope.filter(analytics_fact__isnull=True).values_list("pk", flat=True))
-    dirty = dict(
-        ConversationFact.objects.filter(
-            dirty__gt=0, conversation__in=scope.values("pk")
-        ).values_list("pk", "dirty")
-    )
+    # One scan of the scope (left join to the facts) finds both kinds.
+    missing, dirty = [], {}
+    stale = scope.filter(Q(analytics_fact__isnull=True) | Q(analytics_fact__dirty__gt=0))
+    for pk, fact, counter in stale.values_list("pk", "analytics_fact", "analytics_fact__dirty"):
+        if fact is None:
+            missing.append(pk)
+        else:
+            dirty[pk] = counter
     done = 0
     for i in range(0, len(missing), BATCH * 4):
         done += _store_new(missing[i : i + BATCH * 4])
     if dirty:
         done += _store_dirty(dirty)
+    if done:
+        forget()
     return done
 
 
@@ -190,15 +198,64 @@ def rebuild(progress: Callable[[int, int], None] | None = None, batch: int = 500
             ConversationFact.objects.filter(pk__gte=low, pk__lt=low + batch).delete()
             for i in range(0, len(ids), BATCH * 4):
                 done += _store_new(ids[i : i + BATCH * 4])
+        forget()
         low += batch
         if progress:
             progress(done, total)
     return done
 
 
+class _Marks:
+    """What this connection's current transaction already did about the facts.
+
+    Raising a counter once per conversation per transaction is enough: the raise commits (or
+    rolls back) together with every later change of that transaction. Django replaces
+    ``connection.run_on_commit`` with a new list at every commit, rollback and savepoint
+    rollback, so holding the list it had when the set was filled tells whether the set still
+    belongs to the open transaction; on any rollback the set is dropped and marks are raised
+    again. Outside an atomic block every save is its own transaction and is always marked.
+    """
+
+    def __init__(self) -> None:
+        self.owner: object = None
+        self.marked: set[int] = set()  # counter raised in this transaction
+        self.created: set[int] = set()  # conversation inserted in this transaction (no row yet)
+
+    def current(self) -> _Marks | None:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            return None
+        if self.owner is not connection.run_on_commit:
+            self.owner = connection.run_on_commit
+            self.marked.clear()
+            self.created.clear()
+        return self
+
+
+_marks = local()
+
+
+def _state() -> _Marks | None:
+    if not hasattr(_marks, "state"):
+        _marks.state = _Marks()
+    return _marks.state.current()
+
+
+def forget() -> None:
+    """Facts were written on this connection: later changes must raise their counter again."""
+    if hasattr(_marks, "state"):
+        _marks.state.owner = None
+
+
 def mark_dirty(conversation_id: int | None) -> None:
-    if conversation_id is not None:
-        ConversationFact.objects.filter(pk=conversation_id).update(dirty=F("dirty") + 1)
+    if conversation_id is None:
+        return
+    state = _state()
+    if state is not None:
+        if conversation_id in state.marked or conversation_id in state.created:
+            return
+        state.marked.add(conversation_id)
+    ConversationFact.objects.filter(pk=conversation_id).update(dirty=F("dirty") + 1)
 
 
 def _message_changed(sender, instance: Message, **kwargs) -> None:
@@ -208,6 +265,12 @@ def _message_changed(sender, instance: Message, **kwargs) -> None:
 def _conversation_saved(sender, instance: Conversation, created: bool, **kwargs) -> None:
     if not created:
         mark_dirty(instance.pk)
+        return
+    # Not committed, so no facts row can exist for it outside this transaction (and ensure in
+    # this transaction calls forget); its messages need no mark until the transaction ends.
+    state = _state()
+    if state is not None:
+        state.created.add(instance.pk)
 
 
 def connect() -> None:

@@ -3,10 +3,9 @@ first channel (did anger turn into gratitude?). Emotions come from text.signals,
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from bereikbaar.analytics import scope
+from bereikbaar.analytics import cube
 from bereikbaar.analytics.base import (
     CHANNEL_KEYS,
     CHANNEL_LABELS,
@@ -20,10 +19,9 @@ PHASES = ("start", "end")
 
 
 def emotion_mix(user, f: Filters) -> Figure:
-    qs = scope.with_emotions(scope.with_first_channel(scope.conversations(user, f)))
     table: dict[tuple[str, str], dict[str, int]] = {}
     # One pass: counts per (channel, start, end), summed per phase here.
-    for r in qs.values("first_channel", *PHASES).annotate(n=Count("id")).order_by():
+    for r in cube.counts(user, f, "first_channel", *PHASES):
         for phase in PHASES:
             if r["first_channel"] is None or r[phase] is None:
                 continue

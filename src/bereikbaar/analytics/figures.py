@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from bereikbaar.analytics import scope
+from bereikbaar.analytics import cube, scope
 from bereikbaar.analytics.agents import agent_load
 from bereikbaar.analytics.base import (
     CHANNEL_KEYS,
@@ -78,6 +78,7 @@ FIGURES: dict[str, Callable[[AbstractBaseUser, Filters], Figure]] = {
 
 
 def dashboard(user, f: Filters, keys: list[str] | None = None) -> list[Figure]:
-    """The figures (all, or ``keys``), with the conversation facts brought up to date once."""
-    with scope.prepared(user, f):
+    """The figures (all, or ``keys``), with the conversation facts brought up to date once and
+    the conversation counts several figures need grouped in one query (analytics.cube)."""
+    with scope.prepared(user, f), cube.shared():
         return [FIGURES[k](user, f) for k in (keys or list(FIGURES))]

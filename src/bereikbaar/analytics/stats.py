@@ -4,9 +4,10 @@ with the same interpolation), so medians and p90s are computed in the database."
 
 from __future__ import annotations
 
+import json
 import math
 
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, FloatField, Func, TextField
 
 
 class Seconds(Func):
@@ -51,6 +52,40 @@ class Percentile(Aggregate):
         )
 
 
+class Percentiles(Aggregate):
+    """SQLite only: several percentiles of several expressions in one pass, as
+    ``{(expression index, fraction): value}``. Equal to one :class:`Percentile` each, but the
+    Python aggregate is stepped once per row instead of once per row and percentile (six
+    times for the response times)."""
+
+    function = "bk_percentiles"
+    name = "Percentiles"
+    output_field = TextField()
+    template = "%(function)s('%(fractions)s', %(expressions)s)"
+
+    def __init__(self, *expressions, fractions: tuple[float, ...], **extra) -> None:
+        if not all(0 <= p <= 1 for p in fractions):
+            raise ValueError("fractions must be within 0..1")
+        self.fractions = tuple(float(p) for p in fractions)
+        super().__init__(*expressions, fractions=json.dumps(self.fractions), **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor != "sqlite":
+            raise NotImplementedError("Percentiles is SQLite's; use Percentile elsewhere")
+        return super().as_sql(compiler, connection, **extra)
+
+    def get_db_converters(self, connection):
+        return [*super().get_db_converters(connection), self._decode]
+
+    def _decode(self, value, expression, connection):
+        values = json.loads(value) if value is not None else []
+        return {
+            (i, p): (values[i][j] if i < len(values) else None)
+            for i in range(len(self.source_expressions))
+            for j, p in enumerate(self.fractions)
+        }
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     """percentile_cont on sorted values: linear interpolation between closest ranks."""
     if not values:
@@ -76,6 +111,28 @@ class _SqlitePercentile:
         return percentile(self.values, self.fraction)
 
 
+class _SqlitePercentiles:
+    def __init__(self) -> None:
+        self.values: list[list[float]] = []
+        self.fractions: list[float] = []
+
+    def step(self, fractions, *values) -> None:
+        if not self.values:
+            self.fractions = json.loads(fractions)
+            self.values = [[] for _ in values]
+        for column, value in zip(self.values, values, strict=True):
+            if value is not None:
+                column.append(float(value))
+
+    def finalize(self) -> str:
+        result = []
+        for column in self.values:
+            column.sort()
+            result.append([percentile(column, p) for p in self.fractions])
+        return json.dumps(result)
+
+
 def install_sqlite_functions(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("bk_percentile", 2, _SqlitePercentile)
+        connection.connection.create_aggregate("bk_percentiles", -1, _SqlitePercentiles)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
-from bereikbaar.analytics import scope
+from bereikbaar.analytics import cube, scope
 from bereikbaar.analytics.base import (
     CHANNEL_KEYS,
     CHANNEL_LABELS,
@@ -26,8 +26,7 @@ REPEAT_WINDOW = scope.REPEAT_WINDOW
 
 
 def channel_mix(user, f: Filters) -> Figure:
-    qs = scope.with_week(scope.with_first_channel(scope.conversations(user, f)))
-    counts = qs.values("week", "first_channel").annotate(n=Count("id")).order_by("week")
+    counts = cube.counts(user, f, "week", "first_channel")
     weeks: dict = {}
     totals = dict.fromkeys(CHANNEL_KEYS, 0)
     for row in counts:
@@ -54,19 +53,22 @@ def channel_mix(user, f: Filters) -> Figure:
 
 
 def multichannel(user, f: Filters) -> Figure:
-    qs = scope.with_multichannel(scope.with_first_channel(scope.conversations(user, f)))
-    counts = (
-        qs.values("first_channel")
-        .annotate(
-            n=Count("id"),
-            n_multi=Count("id", filter=Q(multi=True)),
-            together=Count("id", filter=Q(concurrent=True)),
+    by_channel: dict[str, dict] = {}
+    for c in cube.counts(user, f, "first_channel", "multi", "concurrent"):
+        r = by_channel.setdefault(
+            c["first_channel"],
+            {"first_channel": c["first_channel"], "n": 0, "n_multi": 0, "together": 0},
         )
-        .order_by()
-    )
+        r["n"] += c["n"]
+        r["n_multi"] += c["n"] if c["multi"] else 0
+        r["together"] += c["n"] if c["concurrent"] else 0
     order = {k: i for i, k in enumerate(CHANNEL_KEYS)}
     rows, n, multi, together = [], 0, 0, 0
-    for r in sorted(counts, key=lambda r: order.get(r["first_channel"], 99)):
+    ranked = sorted(
+        by_channel.values(),
+        key=lambda r: (order.get(r["first_channel"], 99), str(r["first_channel"])),
+    )
+    for r in ranked:
         if r["first_channel"] is None:
             continue
         rows.append(
@@ -165,13 +167,12 @@ def preferred_vs_used(user, f: Filters) -> Figure:
 
 
 def repeat_contacts(user, f: Filters) -> Figure:
-    qs = scope.with_repeat(scope.with_first_channel(scope.conversations(user, f)))
-    result = (
-        qs.values("first_channel")
-        .annotate(n=Count("id"), repeats=Count("id", filter=Q(repeat=True)))
-        .order_by()
-    )
-    by_channel = {r["first_channel"]: r for r in result if r["first_channel"]}
+    by_channel: dict[str, dict] = {}
+    for c in cube.counts(user, f, "first_channel", "repeat"):
+        if c["first_channel"]:
+            r = by_channel.setdefault(c["first_channel"], {"n": 0, "repeats": 0})
+            r["n"] += c["n"]
+            r["repeats"] += c["n"] if c["repeat"] else 0
     rows = [
         [
             CHANNEL_LABELS[k],
