@@ -1,8 +1,12 @@
 """Claiming inbound rows: the database is the queue, shared by any number of workers.
 
-A row is claimable only when no earlier row with the same order key is unfinished, so one
-sender's messages are filed in arrival order even with several workers; on PostgreSQL the
-workers skip each other's locked rows (FOR UPDATE SKIP LOCKED).
+A row is claimable only when no earlier row with the same order key is unfinished (it is the
+oldest unfinished row of its sender), so one sender's messages are filed in arrival order even
+with several workers; on PostgreSQL the workers skip each other's locked rows (FOR UPDATE SKIP
+LOCKED). The check is "the row is its key's head": one grouped pass over the unfinished rows
+(a partial index holds just those), linear whatever plan the database picks. Written as
+NOT EXISTS (… j.id < i.id), PostgreSQL chose a hash anti-join that compared every pair, and
+a sender with a backlog of 1,000 rows made every claim take tens of milliseconds.
 """
 
 from datetime import timedelta
@@ -18,12 +22,13 @@ _CLAIM = """
 UPDATE intake_inbound
    SET status = 'processing', claimed_by = %s, claimed_at = %s, attempts = attempts + 1
  WHERE id IN (
+    WITH heads AS (
+        SELECT min(id) AS id FROM intake_inbound
+         WHERE status IN ('accepted', 'processing') AND order_key <> ''
+         GROUP BY order_key)
     SELECT i.id FROM intake_inbound i
      WHERE i.status = 'accepted'
-       AND NOT EXISTS (
-            SELECT 1 FROM intake_inbound j
-             WHERE j.order_key = i.order_key AND i.order_key <> '' AND j.id < i.id
-               AND j.status IN ('accepted', 'processing'))
+       AND (i.order_key = '' OR i.id IN (SELECT id FROM heads))
      ORDER BY i.id
      LIMIT %s {lock})
 RETURNING id, channel, dedupe_key, payload, attempts
