@@ -17,19 +17,17 @@ and the next one starts once the panel is gone. Results go to bench/RESULTS.md.
 
 import argparse
 import json
-import os
 import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
 from load import percentile
-from ours import _cli, free_port, wait_for_port
+from ours import _cli, free_port, fresh_env, wait_for_port
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -162,17 +160,7 @@ def wait(predicate, timeout: float = 10.0) -> bool:
 
 
 def measure(calls: int, agents: int) -> dict:
-    data_dir = Path(tempfile.mkdtemp(prefix="cti-", dir=HERE / ".work"))
-    env = {
-        **os.environ,
-        "BEREIKBAAR_DATA_DIR": str(data_dir),
-        "BEREIKBAAR_LOG_LEVEL": "WARNING",
-        "BEREIKBAAR_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
-        "BEREIKBAAR_SMTP_PORT": str(free_port()),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    data_dir, env = fresh_env("cti-")
     print("setting up a fresh server …", flush=True)
     _cli(env, "manage", "migrate", "--verbosity", "0")
     code = SETUP % {"token": TOKEN, "agents": agents + 1}

@@ -57,6 +57,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fresh_env(prefix: str) -> tuple[Path, dict]:
+    """A fresh data dir under bench/.work and the environment of a server that uses it: the
+    embedded default (SQLite, in-memory layer), quiet logs, its own SMTP port."""
+    (HERE / ".work").mkdir(exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=HERE / ".work"))
+    env = {
+        **os.environ,
+        "BEREIKBAAR_DATA_DIR": str(data_dir),
+        "BEREIKBAAR_LOG_LEVEL": "WARNING",
+        "BEREIKBAAR_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
+        "BEREIKBAAR_SMTP_PORT": str(free_port()),
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    return data_dir, env
+
+
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -173,16 +191,7 @@ def bodies_for(workload, run_tag: str) -> list[bytes]:
 
 
 def measure(workload, concurrency: int, wait_timeout: float = 120.0) -> OursRun:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"ours-c{concurrency}-", dir=HERE / ".work"))
-    env = dict(os.environ)
-    env.update(
-        BEREIKBAAR_DATA_DIR=str(data_dir),
-        BEREIKBAAR_LOG_LEVEL="WARNING",
-        BEREIKBAAR_DEBUG="0",
-        DJANGO_SETTINGS_MODULE="bereikbaar.settings",
-    )
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    data_dir, env = fresh_env(f"ours-c{concurrency}-")
     _cli(env, "manage", "migrate", "--verbosity", "0")
     session = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])[
         "session"

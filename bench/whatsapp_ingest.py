@@ -22,7 +22,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zlib
@@ -31,7 +30,7 @@ from pathlib import Path
 import dutch
 from cpu import Meter
 from load import Result, percentile
-from ours import SETUP, _cli, _ts, free_port, wait_for_port
+from ours import SETUP, _cli, _ts, free_port, fresh_env, wait_for_port
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -96,17 +95,7 @@ def zlib_crc(text: str) -> int:
 
 
 def measure(n: int, concurrency: int, wait_timeout: float = 300.0) -> dict:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"wa-c{concurrency}-", dir=HERE / ".work"))
-    env = {
-        **os.environ,
-        "BEREIKBAAR_DATA_DIR": str(data_dir),
-        "BEREIKBAAR_LOG_LEVEL": "WARNING",
-        "BEREIKBAAR_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
-        "BEREIKBAAR_SMTP_PORT": str(free_port()),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    data_dir, env = fresh_env(f"wa-c{concurrency}-")
     print(f"  c={concurrency}: fresh data dir, setting up the number …", flush=True)
     _cli(env, "manage", "migrate", "--verbosity", "0")
     _cli(env, "manage", "shell", "-c", SETUP)

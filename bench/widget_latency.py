@@ -20,18 +20,16 @@ would be counted as lost, not hidden.
 import argparse
 import asyncio
 import json
-import os
 import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 from load import percentile
-from ours import _cli, free_port, wait_for_port
+from ours import _cli, free_port, fresh_env, wait_for_port
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -139,18 +137,7 @@ async def rounds(port: int, session: str, token: str, messages: int) -> dict:
 
 
 def measure(messages: int) -> dict:
-    (HERE / ".work").mkdir(exist_ok=True)
-    data_dir = Path(tempfile.mkdtemp(prefix="webchat-", dir=HERE / ".work"))
-    env = {
-        **os.environ,
-        "BEREIKBAAR_DATA_DIR": str(data_dir),
-        "BEREIKBAAR_LOG_LEVEL": "WARNING",
-        "BEREIKBAAR_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "bereikbaar.settings",
-        "BEREIKBAAR_SMTP_PORT": str(free_port()),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    data_dir, env = fresh_env("webchat-")
     print("setting up a fresh server …", flush=True)
     _cli(env, "manage", "migrate", "--verbosity", "0")
     creds = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])
