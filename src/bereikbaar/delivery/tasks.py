@@ -34,7 +34,10 @@ def send_message(message_id: int, attempt: int = 0) -> str:
         return _failed(message, exc, attempt)
     with transaction.atomic():
         message.provider_id = provider_id or None
-        message.delivery_status = Message.Delivery.SENT
+        # A receipt may have overtaken us (a chat widget reads at once): never back to "sent".
+        now = Message.objects.values_list("delivery_status", flat=True).get(pk=message.pk)
+        before_sent = now in (Message.Delivery.QUEUED, Message.Delivery.FAILED)
+        message.delivery_status = Message.Delivery.SENT if before_sent else now
         message.delivery_error = ""
         message.save(update_fields=["provider_id", "delivery_status", "delivery_error"])
         if message.provider_id:

@@ -56,6 +56,9 @@ def send(message: Message) -> str:
     visitors = visitors_of(message)
     if not visitors:
         raise SendError("deze klant heeft geen chatbezoeker om naar te sturen", permanent=True)
+    # The id first: the open widget sends its read receipt at once, and the receipt must find
+    # the message rather than wait as an early status for the delivery task to commit.
+    Message.objects.filter(pk=message.pk).update(provider_id=outbound_id(message.pk))
     push = {"type": "chat.message", "message": as_widget_item(message)}
     send_now([visitor_group(v) for v in visitors], push)
     return outbound_id(message.pk)
