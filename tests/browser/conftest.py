@@ -15,6 +15,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A page a test serves through page.route() counts as "public", and Chromium would then
+    # refuse its WebSocket to 127.0.0.1 (ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS).
+    "--disable-features=LocalNetworkAccessChecks",
 ]
 
 

@@ -6,6 +6,7 @@ browser's fragment re-fetching are all exercised together.
 """
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -30,6 +31,19 @@ def post_inbound(base_url: str, token: str, external_id: str, text: str) -> None
     request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 202
+
+
+def wait_for_conversation(base_url: str, token: str, text: str) -> None:
+    """Until the intake has filed a conversation whose subject holds `text` (REST API)."""
+    request = urllib.request.Request(f"{base_url}/api/v1/conversations")
+    request.add_header("Authorization", f"Bearer {token}")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if text in response.read().decode():
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"no conversation with {text!r} after 15 s")
 
 
 def log_in(browser, base_url: str, username: str, errors: list, socket_route=None):
@@ -144,4 +158,27 @@ def test_missed_events_are_resynced_after_reconnect(server, browser):
     line.blocked = False
     line.cut()
     expect(anna.locator(".conversations a", has_text="Bent u daar?")).to_be_visible(timeout=LIVE)
+    assert errors == []
+
+
+def test_events_between_render_and_first_connect_are_caught_up(server, browser):
+    """A page is rendered, then something happens, then its socket opens: the page must not
+    stay stale. (A reply posted with a full page load met this: its read receipt came first.)"""
+    from playwright.sync_api import expect
+
+    base_url, token = server
+    errors: list[str] = []
+    anna = log_in(browser, base_url, "anna", errors)
+
+    def render_then_publish(route) -> None:
+        stale = route.fetch()  # the inbox as it was before the message arrived
+        post_inbound(base_url, token, "between-1", "Tussen render en socket")
+        wait_for_conversation(base_url, token, "Tussen render en socket")
+        route.fulfill(response=stale)
+
+    anna.route(f"{base_url}/", render_then_publish)
+    anna.goto(f"{base_url}/")
+    expect(anna.locator("#live-status")).to_have_attribute("data-state", "live", timeout=LIVE)
+    row = anna.locator(".conversations a", has_text="Tussen render en socket")
+    expect(row).to_be_visible(timeout=LIVE)
     assert errors == []

@@ -43,7 +43,6 @@
   }
 
   var attempt = 0;
-  var everOpen = false;
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/inbox/");
@@ -51,11 +50,11 @@
       attempt = 0;
       setStatus(body.dataset.liveText, "live");
       body.dispatchEvent(new CustomEvent("inbox:live"));
-      if (everOpen) {  // we may have missed events while away: resync both regions
-        trigger("inbox:refresh-list");
-        if (openConversation) trigger("inbox:refresh-timeline");
-      }
-      everOpen = true;
+      // Events between the page's render and this moment (or while the socket was down)
+      // reached no one: resync both regions, also on the first open. A reply posted with a
+      // full page load is otherwise shown "queued" forever when its read receipt came first.
+      trigger("inbox:refresh-list");
+      if (openConversation) trigger("inbox:refresh-timeline");
     };
     socket.onmessage = function (e) {
       try { handle(JSON.parse(e.data)); } catch (err) { /* ignore malformed */ }
@@ -100,6 +99,25 @@
   tickSla();
   setInterval(tickSla, 30000);
   document.body.addEventListener("htmx:afterSwap", tickSla);
+
+  // A live refresh must not take the keyboard away: whatever had focus inside a swapped
+  // region (a list link reached with j/k, a field) has it again afterwards.
+  var refocus = null;
+  body.addEventListener("htmx:beforeSwap", function (e) {
+    var active = document.activeElement;
+    refocus = null;
+    if (!active || active === body || !e.detail.target.contains(active)) return;
+    if (active.id) refocus = "#" + CSS.escape(active.id);
+    else if (active.getAttribute("href")) {
+      refocus = 'a[href="' + CSS.escape(active.getAttribute("href")) + '"]';
+    }
+  });
+  body.addEventListener("htmx:afterSwap", function (e) {
+    if (!refocus) return;
+    var again = e.detail.target.querySelector(refocus);
+    refocus = null;
+    if (again) again.focus({ preventScroll: true });
+  });
 
   // Keep the newest message in view after a timeline refresh, unless the agent scrolled up.
   var timeline = document.getElementById("timeline");
