@@ -39,5 +39,7 @@ def accept(channel: str, dedupe_key: str, payload: bytes, order_key: str = "") -
                 [channel, dedupe_key[:255]],
             )
             return Accepted(id=cursor.fetchone()[0], duplicate=True)
+        if connection.vendor == "postgresql":
+            cursor.execute(wakeup.NOTIFY_SQL)  # delivered on commit, to workers in any process
         transaction.on_commit(wakeup.notify)
     return Accepted(id=row[0], duplicate=False)

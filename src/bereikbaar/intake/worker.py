@@ -184,8 +184,10 @@ def requeue(inbound_ids: list[int]) -> int:
 
 
 def run_forever(stop: threading.Event, batch: int = 100, poll: float = 0.5) -> None:
-    """Woken at once by accept() in this process; polls every `poll` seconds for the others."""
+    """Woken at once by accept() (in any process on PostgreSQL, see wakeup.py); polls every
+    `poll` seconds as well, for rows no accept() announced (requeued, released)."""
     worker_id = default_worker_id()
+    waiter = wakeup.Waiter()
     last_sweep = timezone.now() - timedelta(hours=1)
     log.info("intake worker %s started", worker_id)
     while not stop.is_set():
@@ -195,7 +197,8 @@ def run_forever(stop: threading.Event, batch: int = 100, poll: float = 0.5) -> N
                 release_stale()
                 last_sweep = timezone.now()
             if drain(worker_id, batch) == 0:
-                wakeup.wait(poll)
+                waiter.wait(poll)
         except Exception:
             log.exception("intake worker: unexpected error; retrying in a second")
             stop.wait(1.0)
+    waiter.close()
