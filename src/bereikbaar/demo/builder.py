@@ -3,10 +3,10 @@ planned deterministically from a seed and written with bulk inserts.
 
 Builder.build() plans first (who writes when, on which channel, who answers, what is resolved)
 and then writes contacts, conversations and messages in bulk, keeping the timestamps it chose.
+The words come from texts.py (templates in content.py); this module only decides.
 """
 
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -18,6 +18,7 @@ from django.utils import timezone
 from bereikbaar.contacts.normalise import normalise
 from bereikbaar.conversations.models import CannedResponse, Conversation
 from bereikbaar.demo import content as C
+from bereikbaar.demo import texts as T
 from bereikbaar.demo.history_writer import HISTORY_DAYS, write_contacts, write_conversations
 from bereikbaar.routing.models import AgentProfile, Team
 
@@ -41,7 +42,7 @@ DOUBLE_NEXT = {
     "api": [("phone", 1)],
     "sms": [("email", 1)],
 }
-DOUBLE_SHARE = 0.08
+DOUBLE_SHARE = 0.08  # of all conversations; 0.68 below is the share DOUBLE_NEXT can follow
 NEEDS = {"phone": "phone", "sms": "phone", "whatsapp": "phone", "email": "email", "api": "email"}
 # An agent keeps room for new work: the demo never fills anyone up to their limit.
 SPARE_ROOM = 4
@@ -187,7 +188,7 @@ class Builder:
             has_email = rng.random() < 0.85
             has_phone = rng.random() < 0.78 or not has_email
             if has_email:
-                person.email = self.unique_email(first, last, emails)
+                person.email = T.unique_email(rng, first, last, emails)
             if has_phone:
                 while True:
                     phone = normalise("phone", f"06{rng.randint(10000000, 99999999)}")
@@ -196,19 +197,6 @@ class Builder:
                         person.phone = phone
                         break
             self.people.append(person)
-
-    def unique_email(self, first: str, last: str, taken: set[str]) -> str:
-        rng = self.rng
-        plain = unicodedata.normalize("NFKD", f"{first}|{last}").encode("ascii", "ignore").decode()
-        f, last_part = (p.lower().replace(" ", "") for p in plain.split("|"))
-        styles = [f"{f}.{last_part}", f"{f[0]}.{last_part}", f"{f}{last_part}", f"{f}_{last_part}"]
-        local = rng.choice(styles)
-        domain = rng.choice(C.EMAIL_DOMAINS)
-        email = normalise("email", f"{local}@{domain}")
-        while email in taken:
-            email = normalise("email", f"{local}{rng.randint(1, 999)}@{domain}")
-        taken.add(email)
-        return email
 
     def pick_person(self, needs: set[str], language: str, active: bool) -> int | None:
         rng = self.rng
@@ -303,53 +291,6 @@ class Builder:
             options = [(S.RESOLVED, 35), (S.PENDING, 30), (S.OPEN, 35)]
         return self.rng.choices(*zip(*options, strict=True))[0]
 
-    def values(self, person: Person, created: datetime, agent: str) -> dict:
-        rng = self.rng
-        later = timezone.localtime(created, self.tz) + timedelta(days=rng.randint(-6, 21))
-        return {
-            "voornaam": person.first,
-            "naam": person.name,
-            "order": f"ZN-{rng.randint(100000, 999999)}",
-            "bedrag": f"{rng.randint(25, 480)},{rng.choice(['00', '50', '95', '18', '42'])}",
-            "maand": rng.choice(C.MONTHS),
-            "datum": f"{later.day} {C.MONTHS[later.month - 1]}",
-            "dagen": rng.randint(3, 12),
-            "meter": rng.randint(1, 9),
-            "stad": person.city,
-            "straat": person.street,
-            "agent": self.first_names.get(agent, ""),
-        }
-
-    def customer_text(self, channel: str, topic: dict, person: Person, v: dict) -> str:
-        rng = self.rng
-        if channel == "phone":
-            minutes = rng.randint(2, 14)
-            return f"Inkomend gesprek ({minutes} min). " + rng.choice(topic["call"]).format(**v)
-        if channel in ("email", "api"):
-            body = rng.choice(topic["long"]).format(**v)
-            if channel == "api":
-                return body
-            if person.language == "en" or topic["key"] == "english":
-                return f"Hello,\n\n{body}\n\nKind regards,\n{person.name}"
-            opening, closing = rng.choice(C.EMAIL_OPENINGS), rng.choice(C.EMAIL_CLOSINGS)
-            return f"{opening}\n\n{body}\n\n{closing}\n{person.name}"
-        return rng.choice(topic["short"]).format(**v)
-
-    def agent_text(self, channel: str, reply: str, person: Person, agent: str) -> str:
-        first = self.first_names[agent]
-        english = person.language == "en"
-        if channel == "email":
-            greeting = f"Dear {person.first}," if english else f"Beste {person.first},"
-            closing = "Kind regards," if english else "Met vriendelijke groet,"
-            return f"{greeting}\n\n{reply}\n\n{closing}\n{first}\n{C.ORGANISATION}"
-        if channel in ("whatsapp", "webchat"):
-            hello = "Hi" if english else "Hoi"
-            return f"{hello} {person.first}, {reply[0].lower()}{reply[1:]} ^{first[0]}"
-        return reply
-
-    def choose_agent(self, team: str) -> str:
-        return self.rng.choice(self.members[team])
-
     def balance(self, plans: list[PlannedConversation]) -> None:
         """Active work stays under each agent's limit (with room to spare); the rest queues."""
         for plan in sorted(plans, key=lambda plan: plan.created):
@@ -376,29 +317,27 @@ class Builder:
         elif roll < 0.15:
             priority = 0
         tags = [topic["key"]] + (["meerdere-kanalen"] if second else [])
-        agent = replier = self.choose_agent(topic["team"])
-        v = self.values(person, created, replier)
+        agent = replier = rng.choice(self.members[topic["team"]])
+        signed = self.first_names[replier]
+        v = T.placeholders(rng, person, timezone.localtime(created, self.tz), signed)
         plan = PlannedConversation(
             person=index,
             topic=topic,
             created=created,
             status=status,
-            subject=rng.choice(topic["subjects"]).format(**v),
+            subject=T.fill(rng, topic["subjects"], v),
             priority=priority,
             tags=tags,
             team=topic["team"],
             assignee=agent,
         )
         msgs = plan.messages
-        first_text = self.customer_text(channel, topic, person, v)
+        first_text = T.customer_text(rng, channel, topic, person, v)
         msgs.append(PlannedMessage("inbound", channel, first_text, created))
         at, last_channel = created, channel
         if second:
             at = created + timedelta(minutes=rng.randint(1, 15), seconds=rng.randint(0, 59))
-            short = rng.choice(topic["short"]).format(**v)
-            text = rng.choice(C.DOUBLE_CONTACT[second]).format(kort=short)
-            if second == "phone":
-                text = f"Inkomend gesprek ({rng.randint(2, 9)} min). {text}"
+            text = T.double_contact_text(rng, second, topic, v)
             msgs.append(PlannedMessage("inbound", second, text, at))
             last_channel = second
 
@@ -413,34 +352,18 @@ class Builder:
             answered = at + timedelta(seconds=rng.randint(15, 420))
             plan.first_response_at = answered
             after_call = answered + timedelta(minutes=rng.randint(3, 14))
-            note = "Gespreksnotitie: " + rng.choice(topic["notes"]).format(**v)
+            note = T.call_note(rng, topic, v)
             msgs.append(PlannedMessage("note", "phone", note, after_call, replier))
             at = after_call
             if person.email and rng.random() < 0.35:
                 at += timedelta(minutes=rng.randint(2, 30))
-                reply = "Zoals telefonisch besproken: " + rng.choice(topic["replies"]).format(**v)
-                msgs.append(
-                    PlannedMessage(
-                        "outbound",
-                        "email",
-                        self.agent_text("email", reply, person, replier),
-                        at,
-                        replier,
-                    )
-                )
+                text = T.agent_text("email", T.after_call_reply(rng, topic, v), person, signed)
+                msgs.append(PlannedMessage("outbound", "email", text, at, replier))
         else:
             at += self.reply_delay(last_channel)
             plan.first_response_at = at
-            reply = rng.choice(topic["replies"]).format(**v)
-            msgs.append(
-                PlannedMessage(
-                    "outbound",
-                    last_channel,
-                    self.agent_text(last_channel, reply, person, replier),
-                    at,
-                    replier,
-                )
-            )
+            text = T.agent_text(last_channel, T.fill(rng, topic["replies"], v), person, signed)
+            msgs.append(PlannedMessage("outbound", last_channel, text, at, replier))
         # sometimes the customer answers and the agent answers that
         if rng.random() < 0.4 or status == S.OPEN:
             reply_channel = last_channel
@@ -448,34 +371,22 @@ class Builder:
                 options = ["phone"] + (["email"] if person.email else [])
                 reply_channel = rng.choice(options + (["whatsapp"] if person.whatsapp else []))
             at += timedelta(minutes=rng.randint(5, 60 * 20))
-            text = rng.choice(topic["followup"]).format(**v)
-            if reply_channel == "phone":
-                text = f"Inkomend gesprek ({rng.randint(1, 6)} min). {text}"
+            text = T.followup_text(rng, reply_channel, topic, v)
             msgs.append(PlannedMessage("inbound", reply_channel, text, at))
             if status != S.OPEN:
                 if reply_channel == "phone":
                     at += timedelta(minutes=rng.randint(2, 10))
-                    note = "Teruggebeld: " + rng.choice(topic["notes"]).format(**v)
+                    note = T.callback_note(rng, topic, v)
                     msgs.append(PlannedMessage("note", "phone", note, at, replier))
                 else:
                     at += self.reply_delay(reply_channel)
-                    answer = rng.choice(topic["replies"] + [c[2] for c in C.CANNED_RESPONSES[-1:]])
-                    msgs.append(
-                        PlannedMessage(
-                            "outbound",
-                            reply_channel,
-                            self.agent_text(reply_channel, answer.format(**v), person, replier),
-                            at,
-                            replier,
-                        )
-                    )
+                    answer = T.second_reply(rng, topic, v)
+                    text = T.agent_text(reply_channel, answer, person, signed)
+                    msgs.append(PlannedMessage("outbound", reply_channel, text, at, replier))
         if rng.random() < 0.25 and msgs[-1].direction != "note":
             at += timedelta(minutes=rng.randint(1, 30))
-            msgs.append(
-                PlannedMessage(
-                    "note", msgs[-1].channel, rng.choice(topic["notes"]).format(**v), at, replier
-                )
-            )
+            note = T.fill(rng, topic["notes"], v)
+            msgs.append(PlannedMessage("note", msgs[-1].channel, note, at, replier))
         if status == S.RESOLVED:
             plan.resolved_at = at + timedelta(minutes=rng.randint(1, 60 * 30))
         return self.settle(plan)
@@ -512,5 +423,3 @@ class Builder:
             replies = [m.at for m in plan.messages if m.direction != "inbound"]
             plan.first_response_at = min(replies) if replies else None
         return plan
-
-    # writing: contacts and identities, then conversations, then messages

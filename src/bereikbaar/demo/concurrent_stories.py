@@ -33,6 +33,7 @@ from bereikbaar.contacts.merge import merge
 from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.contacts.normalise import normalise
 from bereikbaar.conversations.models import Conversation, Message
+from bereikbaar.demo.simulator_accounts import cti_line
 from bereikbaar.intake.worker import drain
 from bereikbaar.stories.caselink import after_merge
 from bereikbaar.stories.models import CaseLink
@@ -128,7 +129,7 @@ def load_concurrent_stories(token: str, inbox: str, agent: str, out: TextIO) -> 
     survivor = Contact.objects.get(identities__value="sanne.demir@example.nl")
     merge(survivor, Contact.objects.get(identities__value="+31641238765"), by=by)
     links = after_merge(survivor.pk)
-    line = Line.objects.filter(kind=Line.Kind.CTI).order_by("pk").first()
+    line = cti_line()
     if line is not None:
         send.call(line, "0641238765", agent)
 

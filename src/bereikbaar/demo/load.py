@@ -159,7 +159,6 @@ def _demo_calls(rng: random.Random, out: TextIO) -> None:
     import secrets
 
     from bereikbaar.channels.voice.models import Call, Line
-    from bereikbaar.routing.models import Team
 
     line, _ = Line.objects.get_or_create(
         name="Klantenservice (demo)",
@@ -214,8 +213,6 @@ def _analytics_history() -> None:
 
 def _help_articles(out: TextIO) -> None:
     """The help centre's Dutch articles for the demo company (upsert by slug)."""
-    from pathlib import Path
-
     from bereikbaar.helpcenter.importer import import_file
 
     articles = Path(__file__).resolve().parent.parent / "helpcenter/fixtures/articles.jsonl"
