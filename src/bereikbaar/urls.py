@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from bereikbaar.analytics.api import analytics_router
 from bereikbaar.api.v1 import api
@@ -8,6 +10,8 @@ from bereikbaar.api.v1 import api
 api.add_router("/analytics", analytics_router)
 
 urlpatterns = [
+    # browsers ask for /favicon.ico on pages that name no icon (admin, API docs)
+    path("favicon.ico", RedirectView.as_view(url=static("helpcenter/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,9 @@
 """The public contact page: every channel with an honest, live expected wait."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from bereikbaar.contacts.models import Contact
@@ -9,9 +11,12 @@ from bereikbaar.conversations.models import Conversation
 from bereikbaar.helpcenter.waits import expected_waits
 from tests.conftest import make_agent
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=AMSTERDAM)  # office hours 9–17
 
-def waits():
-    return {w.kind: w for w in expected_waits()}
+
+def waits(now=WEDNESDAY_MORNING):
+    return {w.kind: w for w in expected_waits(now=now)}
 
 
 def conversation(channel, minutes_to_answer, assignee=None, **kw):
@@ -47,12 +52,36 @@ def test_written_channels_use_recent_first_response_times(db):
         conversation("email", m)
     old = conversation("email", 600)
     Conversation.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
-    w = waits()["email"]
+    w = waits(timezone.now())["email"]
     assert w.minutes == 30.0
     assert "30 minuten" in w.text and "5 gesprekken" in w.basis
     # too few WhatsApp samples: falls back to all channels
     conversation("whatsapp", 2)
-    assert waits()["whatsapp"].minutes is not None
+    assert waits(timezone.now())["whatsapp"].minutes is not None
+
+
+@pytest.mark.parametrize(
+    "now, reopens",
+    [
+        (datetime(2026, 12, 5, 10, 0, tzinfo=AMSTERDAM), "maandag om 09:00"),  # Saturday
+        (datetime(2026, 12, 4, 17, 30, tzinfo=AMSTERDAM), "maandag om 09:00"),  # Friday evening
+        (datetime(2026, 12, 6, 20, 0, tzinfo=AMSTERDAM), "morgen om 09:00"),  # Sunday evening
+        (datetime(2026, 12, 7, 7, 15, tzinfo=AMSTERDAM), "vandaag om 09:00"),  # Monday early
+        (datetime(2026, 12, 24, 18, 0, tzinfo=AMSTERDAM), "maandag om 09:00"),  # Christmas
+    ],
+)
+def test_outside_opening_hours_no_live_wait_is_promised(service, now, reopens):
+    """Agents left online at night must not make the page promise a two-minute phone wait:
+    phone and chat say they are closed and when they open again; written channels still
+    give their response time."""
+    make_agent("anna", service, presence="online")
+    conversation("email", 30)
+    w = waits(now)
+    for live in ("phone", "webchat"):
+        assert w[live].minutes is None
+        assert w[live].text.startswith(f"Nu gesloten, weer open {reopens}.")
+        assert w[live].basis == "buiten openingstijden"
+    assert waits(WEDNESDAY_MORNING)["phone"].minutes is not None  # the same agent, in hours
 
 
 def test_contact_page_lists_every_channel_without_a_form_in_front(client, db):

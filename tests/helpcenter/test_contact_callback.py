@@ -50,9 +50,10 @@ def test_the_page_offers_the_form_with_slots_in_opening_hours(client, at):
 
 
 @pytest.mark.django_db
-def test_the_page_links_the_chat_with_its_live_wait(client, service):
+def test_the_page_links_the_chat_with_its_live_wait(client, service, at):
     make_agent("anna", service, presence="online")
-    page = client.get("/contact/").content.decode()
+    with at(TUESDAY):
+        page = client.get("/contact/").content.decode()
     chat = page[page.index("<h2>Chat</h2>") :].split("</li>")[0]
     assert (
         'href="/chat/"' in chat and "Verwachte wachttijd" in chat and "1 medewerker online" in chat

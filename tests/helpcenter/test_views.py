@@ -106,3 +106,14 @@ def test_admin_edits_keep_revisions(client, alice, make_article):
     assert r.status_code == 302, r.content.decode()[:2000]
     rev = a.revisions.order_by("-id").first()
     assert (rev.title, rev.author, rev.note) == ("Meterstand doorgeven", alice, "admin")
+
+
+def test_every_page_has_an_icon_and_favicon_ico_finds_it(client, db):
+    """Browsers ask for /favicon.ico on pages that name no icon; a 404 there fills logs."""
+    page = client.get("/help/").content.decode()
+    assert 'rel="icon" href="/static/helpcenter/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/helpcenter/favicon.svg"
+    svg = client.get("/static/helpcenter/favicon.svg")
+    assert svg.status_code == 200
+    assert b"<svg" in b"".join(svg.streaming_content)

@@ -1,7 +1,8 @@
 """Honest expected waits per channel, computed from what is happening now.
 
-- Live channels (chat, phone): agents online and the open, unassigned queue. With nobody
-  online there is no live wait to promise, and the page says so.
+- Live channels (chat, phone): agents online and the open, unassigned queue. Outside the
+  default team's opening hours (or with nobody online) there is no live wait to promise:
+  the page says when we open again instead of a wait that nobody will honour.
 - Written channels (email, WhatsApp, SMS): the median first-response time of conversations
   that started on that channel in the last 7 days (all channels if there are fewer than 5).
 """
@@ -15,10 +16,13 @@ from statistics import median
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bereikbaar.conversations.models import Conversation
+from bereikbaar.routing import hours
+from bereikbaar.routing.assign import default_team
 from bereikbaar.routing.models import AgentProfile
 
 WINDOW = timedelta(days=7)
@@ -91,16 +95,46 @@ def _minutes_text(minutes: float) -> str:
     return ngettext("ongeveer %(n)d dag", "ongeveer %(n)d dagen", d) % {"n": d}
 
 
+def reopens_text(now, opens) -> str:
+    """ "maandag om 09:00", "morgen om 09:00", "vandaag om 13:00" (Amsterdam time)."""
+    local, opens = now.astimezone(hours.ZONE), opens.astimezone(hours.ZONE)
+    days = (opens.date() - local.date()).days
+    clock = opens.strftime("%H:%M")
+    if days == 0:
+        return _("vandaag om %(time)s") % {"time": clock}
+    if days == 1:
+        return _("morgen om %(time)s") % {"time": clock}
+    return _("%(day)s om %(time)s") % {"day": WEEKDAYS[opens.weekday()], "time": clock}
+
+
+def _closed(kind: str, now) -> Wait:
+    opens = hours.next_opening(now, default_team())
+    if opens is None:
+        text = _(
+            "Dit kanaal is nu gesloten. Stuur ons een bericht of vraag een terugbelverzoek aan."
+        )
+    else:
+        text = _(
+            "Nu gesloten, weer open %(when)s. "
+            "Stuur ons een bericht of vraag een terugbelverzoek aan."
+        ) % {"when": reopens_text(now, opens)}
+    return Wait(kind, None, text, _("buiten openingstijden"), True)
+
+
 def expected_waits(channels: list[dict] | None = None, now=None) -> list[Wait]:
     now = now or timezone.now()
     channels = channels or getattr(settings, "BEREIKBAAR_CONTACT_CHANNELS", DEFAULT_CHANNELS)
-    online = agents_online()
+    open_now = hours.is_open(now, default_team())
+    online = agents_online() if open_now else 0
     queue = queue_length() if online else 0
     all_median, all_n = first_response_minutes(None, now)
     out: list[Wait] = []
     for ch in channels:
         kind = ch["kind"]
         if kind in LIVE:
+            if not open_now:
+                out.append(_closed(kind, now))
+                continue
             if not online:
                 out.append(
                     Wait(

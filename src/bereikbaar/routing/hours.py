@@ -78,3 +78,15 @@ def add_business_minutes(start: datetime, minutes: float, team: Team | None) -> 
 def is_open(at: datetime, team: Team | None) -> bool:
     local = at.astimezone(ZONE)
     return any(opens <= local < closes for opens, closes in intervals(local.date(), team))
+
+
+def next_opening(at: datetime, team: Team | None) -> datetime | None:
+    """When the team is next open from `at` on (`at` itself while open); None if never."""
+    local = at.astimezone(ZONE)
+    day = local.date()
+    for _ in range(_MAX_DAYS):
+        for opens, closes in intervals(day, team):
+            if closes > local:
+                return max(opens, local)
+        day += timedelta(days=1)
+    return None
