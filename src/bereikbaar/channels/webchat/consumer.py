@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
@@ -61,7 +62,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return await self.refuse("too_long", _client_id_of(text_data))
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested too deeply
             return await self.refuse("bad_request")
         if not isinstance(content, dict):
             return await self.refuse("bad_request")
@@ -113,7 +114,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def message(self, content: dict) -> None:
         cid = client_id(content.get("client_id"))
         ip = (self.scope.get("client") or ["?"])[0]
-        wait = limits.retry_after({"visitor": self.visitor, "ip": ip})
+        wait = await sync_to_async(limits.retry_after, thread_sensitive=False)(
+            {"visitor": self.visitor, "ip": ip}
+        )
         if wait:
             return await self.refuse("rate_limited", cid, retry_after=round(wait, 1))
         accepted = await database_sync_to_async(session.take_message)(
