@@ -22,6 +22,7 @@ urlpatterns = [
     path("channels/twilio/", include("bereikbaar.channels.sms.urls")),
     path("", include("bereikbaar.channels.webchat.urls")),
     path("", include("bereikbaar.helpcenter.urls")),
+    path("", include("bereikbaar.contactpage.urls")),
     path("analytics/", include("bereikbaar.analytics.urls")),
     path("", include("bereikbaar.inbox.urls")),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bereikbaar.contacts.models import Contact
 from bereikbaar.conversations.models import Conversation
-from bereikbaar.helpcenter.waits import expected_waits
+from bereikbaar.routing.waits import expected_waits
 from tests.conftest import make_agent
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

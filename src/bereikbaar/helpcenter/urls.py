@@ -9,5 +9,4 @@ urlpatterns = [
     path("help/zoeken/", views.search_view, name="search"),
     path("help/artikel/<slug:slug>/", views.article, name="article"),
     path("help/artikel/<slug:slug>/stem/", views.vote, name="vote"),
-    path("contact/", views.contact, name="contact"),
 ]

@@ -1,4 +1,5 @@
-"""Public help centre (/help/) and contact page (/contact/). No login, no form before a person."""
+"""Public help centre (/help/). No login, no form before a person; the contact page (/contact/)
+is contactpage/, an edge, since it shows the routing floor's live waits."""
 
 from __future__ import annotations
 
@@ -7,16 +8,14 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from bereikbaar.helpcenter import callback_slots, deflection, waits
+from bereikbaar.helpcenter import deflection
 from bereikbaar.helpcenter.models import Article, HelpEvent
 from bereikbaar.helpcenter.search import search
 
 VISITOR_MAX_AGE = 60 * 60 * 24 * 365
-CHAT_PAGE = "/chat/"
 
 
 def _language(request: HttpRequest) -> str:
@@ -120,26 +119,3 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         return render(request, "helpcenter/_voted.html", {"article": a, "voted": answer})
     return HttpResponseRedirect(f"{a.get_absolute_url()}?voted={answer}#vote")
-
-
-@require_GET
-@with_visitor
-def contact(request: HttpRequest) -> HttpResponse:
-    """Every channel with its honest expected wait. Arriving here from a help page is the
-    "still stuck" signal and is recorded against the article."""
-    came_from = request.GET.get("from", "")[:120]
-    if came_from:
-        a = Article.objects.filter(slug=came_from).first()
-        if a is not None:
-            deflection.record_event(HelpEvent.Kind.CONTACT, a, request.help_visitor)
-    channel_defs = waits.DEFAULT_CHANNELS
-    by_kind = {w.kind: w for w in waits.expected_waits(channel_defs)}
-    channels = [{**c, "wait": by_kind.get(c["kind"])} for c in channel_defs]
-    for c in channels:
-        if c["kind"] == "webchat" and not c["href"]:  # the chat page, for a chat without a site
-            c.update(href=CHAT_PAGE, value=gettext("Chat met een medewerker"))
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    context = {"channels": channels, "back": back, **callback_slots.form_context()}
-    return render(request, "helpcenter/contact.html", context)

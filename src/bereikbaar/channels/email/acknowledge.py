@@ -104,7 +104,7 @@ def wait_sentence(language: str) -> str:
 
 def expected_minutes() -> float | None:
     try:
-        from bereikbaar.helpcenter.waits import expected_waits
+        from bereikbaar.routing.waits import expected_waits
     except ImportError:
         return None
     [wait] = expected_waits([{"kind": "email", "label": "E-mail", "value": "", "href": ""}])

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from bereikbaar.channels.voice import callbacks
 from bereikbaar.channels.voice.models import CallbackRequest
 from bereikbaar.contacts.normalise import InvalidIdentity, normalise_phone
-from bereikbaar.helpcenter import callback_slots
+from bereikbaar.routing import callback_slots
 
 PER_HOUR = 5
 FIELDS = ("name", "phone", "slot", "question")

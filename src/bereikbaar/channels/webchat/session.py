@@ -12,10 +12,10 @@ from bereikbaar.channels.webchat.payload import message_payload, status_payload
 from bereikbaar.channels.webchat.sender import as_widget_item
 from bereikbaar.conversations.models import Conversation, Message
 from bereikbaar.helpcenter.api import search_payload
-from bereikbaar.helpcenter.waits import agents_online, expected_waits
 from bereikbaar.intake.accept import Accepted, accept
 from bereikbaar.routing.hours import is_open
 from bereikbaar.routing.models import Team
+from bereikbaar.routing.waits import agents_online, expected_waits
 
 CHANNEL = "webchat"
 HISTORY = 200

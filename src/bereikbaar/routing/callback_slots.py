@@ -19,7 +19,7 @@ LEAD = timedelta(minutes=15)  # a slot that starts within this is too soon to pr
 DAYS = 7
 MAX_SLOTS = 40
 ASAP = "asap"
-# The form posts here: a view of the phone channel, which the help centre may not import.
+# The form posts here: a view of the phone channel, which routing may not import.
 FORM_ACTION = "/contact/callback/"
 
 
