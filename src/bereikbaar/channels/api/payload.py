@@ -26,6 +26,8 @@ def read(body: bytes) -> ApiInbound:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidPayload("the body is not valid JSON") from None
+    except RecursionError:  # `[[[[…` a hundred thousand deep: refused, not a 500
+        raise InvalidPayload("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise InvalidPayload("the body must be a JSON object")
     external_id = _string(data, "external_id", required=True, limit=255)

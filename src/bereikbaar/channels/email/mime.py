@@ -71,6 +71,11 @@ def _walk(part: Message, body: Body, depth: int, counter: list[int]) -> None:
             if isinstance(child, Message):
                 _walk(child, body, depth + 1, counter)
         return
+    if ctype.startswith("multipart/"):  # declared multipart, but no boundary: no parts, so
+        payload = part.get_payload()  # its content is read as text, best effort, not dropped
+        if isinstance(payload, str) and payload.strip() and not body.text:
+            body.text = decode(payload.encode("utf-8", "surrogateescape"), None).strip()
+        return
     disposition = (part.get_content_disposition() or "").lower()
     filename = _filename(part, "")
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:

@@ -58,8 +58,10 @@ def signed(request: HttpRequest, params) -> bool:
     algorithm = get_signature_algorithm(
         request.headers.get("X-Twilio-Webhooks-Signature-Settings", "")
     )
-    accounts = list(Account.objects.all())
     sid = params.get("AccountSid", "")
+    if "bodySHA256" in request.GET:  # a JSON body: Twilio signs the URL and hashes the body
+        params = request.body.decode("utf-8", "replace")  # the validator then checks that hash
+    accounts = list(Account.objects.all())
     accounts.sort(key=lambda a: a.account_sid != sid)  # the named account first
     for account in accounts:
         url = public_url(request, account)

@@ -53,6 +53,8 @@ def read_body(body: bytes, content_type: str) -> dict[str, str]:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadEvent("the body is neither JSON nor a UTF-8 form") from None
+    except RecursionError:  # `[[[[…` a hundred thousand deep: refused, not a 500
+        raise BadEvent("the JSON body is nested too deeply") from None
 
 
 def parse(fields: dict[str, str], received: float) -> CtiEvent:

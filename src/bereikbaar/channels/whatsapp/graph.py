@@ -44,10 +44,29 @@ def call(account: Account, method: str, path: str, body: dict | None = None) -> 
 def download(account: Account, url: str, limit: int) -> tuple[bytes, str]:
     """Fetch a media URL with the token, only from Meta's media host or the configured API."""
     host = urlsplit(url).hostname or ""
-    allowed = MEDIA_HOSTS | {urlsplit(account.api_base).hostname or ""}
-    if urlsplit(url).scheme not in ("http", "https") or host not in allowed:
+    if urlsplit(url).scheme not in ("http", "https") or host not in _allowed(account):
         raise GraphError(f"refusing to fetch media from {host or url!r}", transient=False)
     return _open(account, "GET", url, None, limit=limit)
+
+
+def _allowed(account: Account) -> set[str]:
+    return MEDIA_HOSTS | {urlsplit(account.api_base).hostname or ""}
+
+
+class _StayOnAllowedHosts(urllib.request.HTTPRedirectHandler):
+    """urllib follows redirects anywhere and copies the Authorization header along: a redirect
+    off the allowed hosts would hand the access token (and our network) to another host."""
+
+    def __init__(self, allowed: set[str]) -> None:
+        self.allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        parts = urlsplit(newurl)
+        if parts.scheme not in ("http", "https") or (parts.hostname or "") not in self.allowed:
+            raise GraphError(
+                f"refusing a redirect to {parts.hostname or newurl!r}", transient=False
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _open(
@@ -58,7 +77,8 @@ def _open(
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        opener = urllib.request.build_opener(_StayOnAllowedHosts(_allowed(account)))
+        with opener.open(request, timeout=TIMEOUT) as response:
             length = int(response.headers.get("Content-Length") or 0)
             if length > limit:
                 raise TooLarge(f"{length} bytes is over the limit of {limit}")

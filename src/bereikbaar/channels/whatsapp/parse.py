@@ -7,6 +7,7 @@ small accessors, never by blind indexing.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from bereikbaar.contacts.normalise import InvalidIdentity, normalise_phone
@@ -22,6 +23,10 @@ MEDIA_LABELS = {
     "document": "[document]",
     "sticker": "[sticker]",
 }
+# Bidirectional controls: "invoice\u202efdp.exe" would show as "invoiceexe.pdf" (D5).
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 STATUSES = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed"}
 
 
@@ -48,11 +53,44 @@ class Item:
 def load(raw: bytes) -> dict:
     try:
         data = json.loads(raw)
+        if _UNSTORABLE.search(raw):  # only an escape can carry NUL or a lone surrogate
+            data = _clean(data)
     except (ValueError, UnicodeDecodeError):
         raise UnparseablePayload("the body is not valid JSON") from None
+    except RecursionError:
+        raise UnparseablePayload("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise UnparseablePayload("the body must be a JSON object")
     return data
+
+
+# Only an escape can carry NUL or a surrogate: a cheap test before walking the payload.
+_UNSTORABLE = re.compile(rb"\\u(?:0000|d[89a-f])", re.IGNORECASE)
+
+
+def _clean(value: object) -> object:
+    """Valid JSON may still hold text no database takes: a lone surrogate ("\\ud800") cannot
+    be encoded as UTF-8 and PostgreSQL refuses NUL. Such a message used to be quarantined
+    whole; now those characters become U+FFFD and the message is filed (raw bytes are kept
+    as received in intake)."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodable(value):
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return value.replace("\x00", "\ufffd")
+        return value
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse(raw: bytes) -> list[InboundMessage | DeliveryUpdate]:
@@ -142,7 +180,7 @@ def _content(kind: str, msg: dict) -> tuple[str, list[Media], dict]:
         return _str(body.get("body")), [], {}
     if kind in MEDIA_KINDS:
         media_id = _str(body.get("id"))
-        filename = _str(body.get("filename"))
+        filename = _str(body.get("filename")).translate(BIDI_CONTROLS)
         caption = _str(body.get("caption"))
         label = MEDIA_LABELS[kind]
         if kind == "document" and filename:

@@ -2,13 +2,17 @@
 
 The POST checks the size, then the signature over the raw bytes, then that it is JSON, and
 answers 200 only once accept() has committed the body. Parsing happens in the intake worker.
+
+The body limit is the webhook's own (MAX_BODY), not Django's 1 MiB upload limit: Meta batches
+several messages into one POST and documents bodies of a few MB; a 413 there would make Meta
+retry until it gives up, and the messages would be lost. The body is read with a bound, so a
+chunked request without Content-Length cannot grow past it either.
 """
 
 import hashlib
 import hmac
 import json
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +22,9 @@ from bereikbaar.channels.whatsapp.models import Account
 from bereikbaar.channels.whatsapp.parse import senders
 from bereikbaar.channels.whatsapp.signature import valid
 from bereikbaar.intake.accept import accept
+
+MAX_BODY = 8 * 1024 * 1024  # Meta's batches reach a few MB; well above, and still bounded
+MAX_CHALLENGE = 256  # Meta sends a number; anything longer is not Meta and is not echoed
 
 
 @csrf_exempt
@@ -34,7 +41,10 @@ def handshake(request: HttpRequest) -> HttpResponse:
     matches = any(hmac.compare_digest(token.encode(), t.encode()) for t in known if t)
     if request.GET.get("hub.mode") != "subscribe" or not token or not matches:
         return _error(403, "forbidden", "wrong hub.mode or hub.verify_token")
-    return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+    challenge = request.GET.get("hub.challenge", "")
+    if len(challenge) > MAX_CHALLENGE:
+        return _error(400, "invalid", f"hub.challenge is over {MAX_CHALLENGE} characters")
+    return HttpResponse(challenge, content_type="text/plain")
 
 
 def receive(request: HttpRequest) -> HttpResponse:
@@ -42,10 +52,11 @@ def receive(request: HttpRequest) -> HttpResponse:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if length > limit:
-        return _error(413, "too_large", f"the body is over {limit} bytes")
-    body = request.body
+    if length > MAX_BODY:
+        return _error(413, "too_large", f"the body is over {MAX_BODY} bytes")
+    body = request.read(MAX_BODY + 1)  # not request.body: that enforces Django's 1 MiB
+    if len(body) > MAX_BODY:
+        return _error(413, "too_large", f"the body is over {MAX_BODY} bytes")
     secrets = {s for s in Account.objects.values_list("app_secret", flat=True) if s}
     if not valid(body, request.headers.get("X-Hub-Signature-256", ""), secrets):
         return _error(401, "bad_signature", "X-Hub-Signature-256 does not match the body")
@@ -53,6 +64,8 @@ def receive(request: HttpRequest) -> HttpResponse:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "invalid", "the body is not valid JSON")
+    except RecursionError:  # signed, yet nested deeper than any Meta payload
+        return _error(400, "invalid", "the JSON is nested too deeply")
     if not isinstance(data, dict):
         return _error(400, "invalid", "the body must be a JSON object")
     numbers = senders(data)
