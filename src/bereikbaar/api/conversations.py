@@ -141,10 +141,14 @@ def post_reply(request: HttpRequest, conversation_id: int, body: ReplyIn):
     """Answer the customer; stored and queued for sending in one transaction.
 
     The channel defaults to the one the customer last wrote on. 400 if the text is empty or
-    bereikbaar cannot send on that channel.
+    bereikbaar cannot send on that channel. Send an `Idempotency-Key` header (up to 64
+    characters, unique per reply) to retry safely: the same key again answers with the reply
+    already stored and sends nothing twice; reused for another reply, it is a 400.
     """
     conversation = get_visible(request, conversation_id)
-    return Status(201, delivery.reply(conversation, request.user, body.text, body.channel))
+    key = request.headers.get("Idempotency-Key", "")
+    message = delivery.reply(conversation, request.user, body.text, body.channel, client_key=key)
+    return Status(201, message)
 
 
 @router.post(ONE + "/note", response={201: MessageOut})

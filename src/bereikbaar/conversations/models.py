@@ -105,6 +105,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The author's idempotency key for a reply (the form's hidden field, the API's
+    # Idempotency-Key header): a double submit or a network retry stores and sends it once.
+    client_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         constraints = [
@@ -112,7 +115,12 @@ class Message(models.Model):
                 fields=["channel", "provider_id"],
                 condition=models.Q(provider_id__isnull=False),
                 name="message_unique_provider_id",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["author", "client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="message_unique_client_key",
+            ),
         ]
         indexes = [models.Index(fields=["conversation", "created_at"])]
         ordering = ["created_at", "id"]

@@ -34,8 +34,9 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = visible_conversation(request, pk)
     text = request.POST.get("text", "")
     channel = request.POST.get("channel", "")
+    key = request.POST.get("client_key", "")
     try:
-        reply(conversation, request.user, text, channel=channel)
+        reply(conversation, request.user, text, channel=channel, client_key=key)
     except ReplyRefused as exc:
         return _refused(request, conversation, exc, reply_text=text, reply_channel=channel)
     return _back(request, conversation)

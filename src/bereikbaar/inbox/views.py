@@ -4,6 +4,7 @@ Every lookup goes through `visible_conversations(user)`, so a conversation of an
 404 on every route, never a 403 that would confirm it exists.
 """
 
+import uuid
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -96,6 +97,7 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra) ->
         "statuses": Conversation.Status.choices,
         "canned": CannedResponse.objects.order_by("shortcut"),
         "reply_text": "",
+        "reply_key": uuid.uuid4().hex,  # one per rendered form: a double submit sends once
         "note_text": "",
         "error": "",
     }
