@@ -46,6 +46,15 @@ def test_docs_page(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+    # Swagger UI from our own static files: nothing is fetched from a CDN at run time
+    assert b"/static/ninja/swagger-ui-bundle.js" in response.content
+    assert b"https://" not in response.content
+
+
+def test_every_response_carries_the_content_security_policy(client, settings):
+    policy = client.get("/api/v1/docs")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-eval" not in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
 
 
 def test_help_search_is_public_and_mounted(client):

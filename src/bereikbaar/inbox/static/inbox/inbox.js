@@ -147,6 +147,13 @@
     });
   }
 
+  // Forms that destroy something ask first (data-confirm): a listener, since the
+  // Content-Security-Policy allows no inline event handlers.
+  document.addEventListener("submit", function (e) {
+    var question = e.target.dataset && e.target.dataset.confirm;
+    if (question && !window.confirm(question)) e.preventDefault();
+  });
+
   // The language switch submits on change; its button stays for keyboard and no-JS users.
   var language = document.getElementById("language");
   if (language) language.addEventListener("change", function () { language.form.submit(); });
