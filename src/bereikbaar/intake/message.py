@@ -1,4 +1,5 @@
-"""What parsers produce: InboundMessage (a customer wrote) and DeliveryUpdate (a status came).
+"""What parsers produce: InboundMessage (a customer wrote), DeliveryUpdate (a status came) and
+SetAside (one part of a batch that cannot be filed, quarantined alone).
 
 This is the contract between every channel and intake, whatever the provider sent.
 """
@@ -44,3 +45,18 @@ class DeliveryUpdate:
     status: str  # one of conversations.models.Message.Delivery
     error: str = ""
     at: float | None = None  # the provider's timestamp (epoch seconds), when given
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """One part of a payload that cannot be filed (a message from an impossible number, say).
+
+    The worker stores it as a quarantined row of its own, visible and re-processable, and files
+    the rest of the payload: one bad message in a provider's batch must not hold up the good
+    ones. `payload` is that part alone in the channel's own format, so "process again" parses
+    it like any other row once the cause is fixed.
+    """
+
+    key: str  # unique within its payload (the provider's id of that part)
+    reason: str
+    payload: bytes

@@ -11,12 +11,14 @@ from datetime import timedelta
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
+from bereikbaar.conversations.models import Message
 from bereikbaar.intake import wakeup
 from bereikbaar.intake.claim import claim_rows, release_stale
 from bereikbaar.intake.ingest import apply_update, ingest
-from bereikbaar.intake.message import DeliveryUpdate
+from bereikbaar.intake.message import DeliveryUpdate, SetAside
 from bereikbaar.intake.models import Inbound
-from bereikbaar.intake.registry import parser_for
+from bereikbaar.intake.registry import UnparseablePayload, parser_for
+from bereikbaar.intake.setaside import set_aside
 from bereikbaar.intake.writelock import write_turn
 from bereikbaar.realtime import publish
 from bereikbaar.routing import config as routing_config
@@ -103,15 +105,33 @@ def _file_alone(inbound: Inbound) -> None:
 
 def _file(inbound: Inbound) -> None:
     """Parse one row and file what it holds (in the caller's transaction)."""
+    started = timezone.now()
     messages = []
-    for item in parser_for(inbound.channel)(bytes(inbound.payload)):
+    items = parser_for(inbound.channel)(bytes(inbound.payload))
+    if items and all(isinstance(item, SetAside) for item in items):  # nothing good: all of it
+        raise UnparseablePayload("; ".join(item.reason for item in items))
+    for item in items:
         if isinstance(item, DeliveryUpdate):
             apply_update(item)
+        elif isinstance(item, SetAside):
+            set_aside(inbound, item)
         else:
             messages.append(ingest(item))
+    if any(m.created_at < started for m in messages):  # a redelivery: rare, so checked only then
+        _forget_if_erased(inbound, [m.pk for m in messages])
     inbound.processed_at = timezone.now()
     inbound.message_ids = [m.pk for m in messages]
     inbound.conversation_id = messages[-1].conversation_id if messages else None
+
+
+def _forget_if_erased(inbound: Inbound, message_ids: list[int]) -> None:
+    """A provider redelivering an erased person's message (a new envelope, so a new row) must
+    not bring their words back in the raw copy: it is blanked, as erasure blanked the first."""
+    erased = Message.objects.filter(
+        pk__in=message_ids, conversation__contact__erased_at__isnull=False
+    )
+    if erased.exists():
+        Inbound.objects.filter(pk=inbound.pk).update(payload=b"")
 
 
 _PROCESSED = (

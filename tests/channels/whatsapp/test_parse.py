@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bereikbaar.channels.whatsapp.parse import parse, parse_items
-from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
 from bereikbaar.intake.registry import UnparseablePayload
 
 from .conftest import fixture
@@ -115,11 +115,16 @@ def test_odd_shapes_are_skipped_not_crashed_on():
     assert parse(json.dumps(odd).encode()) == []
 
 
-def test_an_impossible_number_goes_to_quarantine_not_the_bin():
+def test_an_impossible_number_is_set_aside_as_a_webhook_of_its_own():
     data = json.loads(fixture("text"))
     data["entry"][0]["changes"][0]["value"]["messages"][0]["from"] = "12"
-    with pytest.raises(UnparseablePayload):
-        parse(json.dumps(data).encode())
+    [part] = parse(json.dumps(data).encode())
+    assert isinstance(part, SetAside) and "impossible number '12'" in part.reason
+    assert part.key == data["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    alone = json.loads(part.payload)  # Meta's own shape: "process again" parses it as usual
+    value = alone["entry"][0]["changes"][0]["value"]
+    assert value["messages"] == data["entry"][0]["changes"][0]["value"]["messages"]
+    assert value["metadata"] == data["entry"][0]["changes"][0]["value"]["metadata"]
 
 
 json_values = st.recursive(

@@ -12,13 +12,13 @@ from bereikbaar.channels.whatsapp import consent
 from bereikbaar.channels.whatsapp.media import fetch_media
 from bereikbaar.channels.whatsapp.models import Account, CustomerWindow, MediaDownload
 from bereikbaar.channels.whatsapp.parse import Item, parse_items
-from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
 
 
-def handle(raw: bytes) -> list[InboundMessage | DeliveryUpdate]:
+def handle(raw: bytes) -> list[InboundMessage | DeliveryUpdate | SetAside]:
     items = parse_items(raw)
     accounts = {a.phone_number_id: a for a in Account.objects.all()}
-    out: list[InboundMessage | DeliveryUpdate] = []
+    out: list[InboundMessage | DeliveryUpdate | SetAside] = []
     for item in items:
         if isinstance(item, Item):
             _side_effects(item, accounts.get(item.phone_number_id))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bereikbaar.contacts.normalise import InvalidIdentity, normalise_phone
-from bereikbaar.intake.message import DeliveryUpdate, InboundMessage
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
 from bereikbaar.intake.registry import UnparseablePayload
 
 CHANNEL = "whatsapp"
@@ -93,14 +93,28 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def parse(raw: bytes) -> list[InboundMessage | DeliveryUpdate]:
+def parse(raw: bytes) -> list[InboundMessage | DeliveryUpdate | SetAside]:
     """The parser intake calls: messages and statuses in payload order."""
     return [item.message if isinstance(item, Item) else item for item in parse_items(raw)]
 
 
-def parse_items(raw: bytes) -> list[Item | DeliveryUpdate]:
+class ImpossibleSender(ValueError):
+    """A message whose sender is no phone number at all: it cannot be filed under anyone."""
+
+
+def _alone(data: dict, value: dict, msg: dict) -> bytes:
+    """One message of a batch as a webhook of its own (same shape Meta sends), so setting it
+    aside keeps it parseable for "process again"."""
+    rest = {k: v for k, v in value.items() if k not in ("messages", "statuses")}
+    change = {"field": "messages", "value": {**rest, "messages": [msg]}}
+    envelope = {"object": data.get("object", "whatsapp_business_account"), "entry": []}
+    envelope["entry"].append({"changes": [change]})
+    return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def parse_items(raw: bytes) -> list[Item | DeliveryUpdate | SetAside]:
     data = load(raw)
-    out: list[Item | DeliveryUpdate] = []
+    out: list[Item | DeliveryUpdate | SetAside] = []
     for value in values(data):
         phone_number_id = _str(_dict(value.get("metadata")).get("phone_number_id"))
         names = {
@@ -108,7 +122,11 @@ def parse_items(raw: bytes) -> list[Item | DeliveryUpdate]:
             for c in _dicts(value.get("contacts"))
         }
         for msg in _dicts(value.get("messages")):
-            item = _message(msg, names, phone_number_id)
+            try:
+                item = _message(msg, names, phone_number_id)
+            except ImpossibleSender as exc:  # quarantined alone; the batch's others are filed
+                out.append(SetAside(_str(msg.get("id")), str(exc), _alone(data, value, msg)))
+                continue
             if item is not None:
                 out.append(item)
         for status in _dicts(value.get("statuses")):
@@ -147,7 +165,7 @@ def _message(msg: dict, names: dict[str, str], phone_number_id: str) -> Item | N
     if not wamid:
         return None  # nothing to file it under; the raw payload stays in intake
     if not number:  # quarantined, visible and re-processable, rather than dropped
-        raise UnparseablePayload(f"message {wamid} comes from an impossible number {wa_id!r}")
+        raise ImpossibleSender(f"message {wamid} comes from an impossible number {wa_id!r}")
     kind = _str(msg.get("type")) or "unknown"
     text, media, extra = _content(kind, msg)
     context = _dict(msg.get("context"))
