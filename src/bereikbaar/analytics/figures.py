@@ -32,6 +32,7 @@ from bereikbaar.analytics.feelings import emotion_mix
 from bereikbaar.analytics.satisfaction import csat_agent, csat_channel, csat_team
 from bereikbaar.analytics.scope import conversations, from_scratch
 from bereikbaar.analytics.selfservice import helpcenter
+from bereikbaar.analytics.stats import without_jit
 from bereikbaar.analytics.timing import DEFAULT_SLA_MINUTES, response_times, sla, sla_targets
 from bereikbaar.analytics.volume import (
     REPEAT_WINDOW,
@@ -80,5 +81,5 @@ FIGURES: dict[str, Callable[[AbstractBaseUser, Filters], Figure]] = {
 def dashboard(user, f: Filters, keys: list[str] | None = None) -> list[Figure]:
     """The figures (all, or ``keys``), with the conversation facts brought up to date once and
     the conversation counts several figures need grouped in one query (analytics.cube)."""
-    with scope.prepared(user, f), cube.shared():
+    with without_jit(), scope.prepared(user, f), cube.shared():
         return [FIGURES[k](user, f) for k in (keys or list(FIGURES))]

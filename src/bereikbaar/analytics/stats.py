@@ -6,8 +6,34 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import DatabaseError, connection
 from django.db.models import Aggregate, FloatField, Func, TextField
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high. The
+    repeat lookup's estimate makes the dashboard's grouped scans look expensive, and compiling
+    took 0.43 s of a 0.76 s query over 200,000 messages (EXPLAIN ANALYZE); the scans
+    themselves are short. Off for the block, on this connection only, then back as it was."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, false)", [before])
+        except DatabaseError:
+            pass  # an aborted transaction: rolling it back undoes the SET as well
 
 
 class Seconds(Func):

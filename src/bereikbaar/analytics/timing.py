@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from bereikbaar.analytics import scope
+from bereikbaar.analytics import cube, scope
 from bereikbaar.analytics.base import CHANNEL_KEYS, CHANNEL_LABELS, Figure, Filters, rounded, share
 from bereikbaar.analytics.stats import Percentile, Percentiles, Seconds
 from bereikbaar.conversations.models import Conversation
@@ -35,7 +35,9 @@ def _timed(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
     )
 
 
-def response_times(user, f: Filters) -> Figure:
+def _timing_rows(user, f: Filters, targets: dict[str, int] | None = None) -> list[dict]:
+    """Per first channel: ``n`` and the six percentiles (``human_p50`` …) and, given the SLA
+    targets, ``sla_n`` (answered) and ``sla_met`` (within the norm): one scan for both."""
     qs = _timed(scope.with_first_channel(scope.conversations(user, f)))
     fractions = {"p50": 0.5, "p90": 0.9}
     if connection.vendor == "sqlite":  # one Python aggregate step per row, not six
@@ -46,20 +48,35 @@ def response_times(user, f: Filters) -> Figure:
             for name in MEASURES
             for p, fraction in fractions.items()
         }
-    result = qs.values("first_channel").annotate(n=Count("id"), **aggregates).order_by()
+    if targets is not None:
+        qs = qs.annotate(target=_target(targets))
+        aggregates["sla_n"] = Count("id", filter=Q(first_response_at__isnull=False))
+        aggregates["sla_met"] = Count("id", filter=Q(human__lte=F("target")))
+    result = list(qs.values("first_channel").annotate(n=Count("id"), **aggregates).order_by())
     if connection.vendor == "sqlite":
-        result = [
-            {
-                "first_channel": r["first_channel"],
-                "n": r["n"],
-                **{
-                    f"{name}_{p}": r["all"][(i, fraction)]
+        for r in result:
+            everything = r.pop("all")
+            r.update(
+                {
+                    f"{name}_{p}": everything[(i, fraction)]
                     for i, name in enumerate(MEASURES)
                     for p, fraction in fractions.items()
-                },
-            }
-            for r in result
-        ]
+                }
+            )
+    return result
+
+
+def _shared_timing(user, f: Filters) -> list[dict] | None:
+    """Inside the dashboard, response times and the SLA fallback share one query."""
+    return cube.shared_rows("timing", user, f, lambda: _timing_rows(user, f, sla_targets()))
+
+
+def response_times(user, f: Filters) -> Figure:
+    result = _shared_timing(user, f)
+    if result is None:
+        result = _timing_rows(user, f)
+    keys = ["n", *(f"{name}_{p}" for name in MEASURES for p in ("p50", "p90"))]
+    result = [{"first_channel": r["first_channel"], **{k: r[k] for k in keys}} for r in result]
     by_channel = {r["first_channel"]: r for r in result if r["first_channel"]}
     rows = []
     for channel in CHANNEL_KEYS:
@@ -97,6 +114,14 @@ def response_times(user, f: Filters) -> Figure:
     )
 
 
+def _target(targets: dict[str, int]) -> Case:
+    """The norm of the conversation's first channel, in seconds (NULL without one)."""
+    return Case(
+        *(When(first_channel=k, then=Value(float(v * 60))) for k, v in targets.items()),
+        default=Value(None),
+    )
+
+
 def sla_targets() -> dict[str, int]:
     return {**DEFAULT_SLA_MINUTES, **getattr(settings, "BEREIKBAAR_SLA_MINUTES", {})}
 
@@ -111,6 +136,9 @@ def _routing_sla(user, f: Filters) -> Figure | None:
     except (LookupError, FieldDoesNotExist):
         return None
     try:
+        with transaction.atomic():  # a savepoint: a failed query must not spoil the request
+            if not model.objects.filter(first_response_due__isnull=False).exists():
+                return None  # no clocks at all: skip the scan of the conversations
         rows_qs = (
             scope.with_first_channel(scope.conversations(user, f))
             .filter(routing__first_response_due__isnull=False)
@@ -158,24 +186,26 @@ def sla(user, f: Filters) -> Figure:
     if from_routing is not None:
         return from_routing
     targets = sla_targets()
-    qs = (
-        scope.with_first_channel(scope.conversations(user, f))
-        .annotate(human=Seconds(F("first_response_at"), F("created_at")))
-        .annotate(
-            target=Case(
-                *(When(first_channel=k, then=Value(float(v * 60))) for k, v in targets.items()),
-                default=Value(None),
+    shared = _shared_timing(user, f)
+    if shared is not None:
+        result = [
+            {"first_channel": r["first_channel"], "n": r["sla_n"], "met": r["sla_met"]}
+            for r in shared
+        ]
+    else:
+        qs = (
+            scope.with_first_channel(scope.conversations(user, f))
+            .annotate(human=Seconds(F("first_response_at"), F("created_at")))
+            .annotate(target=_target(targets))
+        )
+        result = (
+            qs.values("first_channel")
+            .annotate(
+                n=Count("id", filter=Q(first_response_at__isnull=False)),
+                met=Count("id", filter=Q(human__lte=F("target"))),
             )
+            .order_by()
         )
-    )
-    result = (
-        qs.values("first_channel")
-        .annotate(
-            n=Count("id", filter=Q(first_response_at__isnull=False)),
-            met=Count("id", filter=Q(human__lte=F("target"))),
-        )
-        .order_by()
-    )
     by_channel = {r["first_channel"]: r for r in result if r["first_channel"]}
     rows = _sla_rows(by_channel, targets)
     return Figure(

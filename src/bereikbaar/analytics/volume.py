@@ -140,7 +140,7 @@ def preferred_vs_used(user, f: Filters) -> Figure:
     used_by = _used_by(user, f)
     model = _preference_model()
     preferred: dict[str, int] = {}
-    if model is not None:
+    if model is not None and model.objects.exists():  # else no need to list the customers
         contact_ids = scope.conversations(user, f).values("contact_id")
         preferred = {
             r["first"]: r["n"]
