@@ -29,8 +29,8 @@ def _start_workers(stop: threading.Event) -> list[threading.Thread]:
 
 def _sweep(stop: threading.Event, every: float = 60.0) -> None:
     """Once a minute: record SLA breaches, offer queued cases (a safety net for events) and
-    send the satisfaction survey for conversations resolved since; once an hour, apply the
-    inboxes' retention policies."""
+    send the satisfaction survey for conversations resolved since; give back tasks left running
+    by a worker that died; once an hour, apply the inboxes' retention policies."""
     from functools import partial
 
     from django.db import close_old_connections
@@ -38,13 +38,14 @@ def _sweep(stop: threading.Event, every: float = 60.0) -> None:
 
     from bereikbaar.analytics.csat import offer_due_surveys
     from bereikbaar.conversations.retention import apply_if_due as retention
+    from bereikbaar.delivery.recovery import requeue_stalled
     from bereikbaar.routing.management.commands.routing_sweep import sweep_once
 
     # surveys only for what is resolved from now on, never a burst for old history
     surveys = partial(offer_due_surveys, since=timezone.now())
     surveys.__name__ = "offer_due_surveys"
     while not stop.wait(every):
-        for job in (sweep_once, surveys, retention):
+        for job in (sweep_once, surveys, requeue_stalled, retention):
             try:
                 close_old_connections()
                 job()

@@ -11,6 +11,7 @@ import json
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -114,6 +115,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(CaseworkRefused)
     def casework_refused(request, exc: CaseworkRefused):
         return error(400, "refused", str(exc))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        # the database is restarting or unreachable: a retry will do, so say so (not a 500)
+        log.warning("API: database unavailable on %s %s: %s", request.method, request.path, exc)
+        return error(503, "unavailable", "the database is unavailable; retry later")
 
     @api.exception_handler(Exception)
     def internal(request, exc: Exception):

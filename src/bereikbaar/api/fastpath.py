@@ -7,7 +7,7 @@ import json
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from bereikbaar.api.errors import error_body
 from bereikbaar.api.inbound import handle_post
@@ -21,7 +21,10 @@ def matches(scope: dict) -> bool:
 
 def _handle(body: bytes, authorization: str) -> tuple[int, dict]:
     close_old_connections()
-    return handle_post(body, authorization)
+    try:
+        return handle_post(body, authorization)
+    except (OperationalError, InterfaceError):  # database down: retry later, as the route says
+        return 503, error_body("unavailable", "the database is unavailable; retry later")
 
 
 _handle_in_thread = sync_to_async(_handle, thread_sensitive=False)

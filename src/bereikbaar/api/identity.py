@@ -150,6 +150,11 @@ def _conversation(request: HttpRequest, pk: int):
 def get_concurrent(request: HttpRequest, conversation_id: int):
     """The contact's other open conversations that are the same contact moment, with why."""
     conv = _conversation(request, conversation_id)
+    found = candidates(conv)
+    ids = {c.conversation.pk for c in found}
+    allowed = set(
+        visible_conversations(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     return {
         "results": [
             {
@@ -158,7 +163,8 @@ def get_concurrent(request: HttpRequest, conversation_id: int):
                 "explanation": c.explanation,
                 "evidence": c.evidence,
             }
-            for c in candidates(conv)
+            for c in found
+            if c.conversation.pk in allowed  # another team's case is not even named
         ]
     }
 

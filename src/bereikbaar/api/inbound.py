@@ -5,10 +5,11 @@ two can never answer differently.
 """
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from bereikbaar.api.auth import bearer, user_for_token
+from bereikbaar.api.auth import bearer, token_is_valid
 from bereikbaar.api.errors import ApiError, error_body
 from bereikbaar.channels.api.inbound import accept_api_message
 from bereikbaar.channels.api.payload import InvalidPayload
@@ -45,7 +46,7 @@ INBOUND_SCHEMA = {
 
 
 def handle_post(body: bytes, authorization: str) -> tuple[int, dict]:
-    if user_for_token(bearer(authorization)) is None:
+    if not token_is_valid(bearer(authorization)):
         return 401, error_body("unauthenticated", "send a valid token as 'Authorization: Bearer …'")
     if len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         return 413, error_body("too_large", "the body is over 1 MiB")
@@ -53,6 +54,8 @@ def handle_post(body: bytes, authorization: str) -> tuple[int, dict]:
         accepted = accept_api_message(body)
     except InvalidPayload as exc:
         return 400, error_body("invalid", str(exc))
+    except DatabaseError:  # not stored: a 503 tells the sender to retry, as the webhooks do
+        return 503, error_body("unavailable", "could not store the message; retry later")
     return 202, {"id": accepted.id, "duplicate": accepted.duplicate, "status": "accepted"}
 
 

@@ -129,6 +129,15 @@ def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inbox:contact", pk=pk)
 
 
+def _visible(request: HttpRequest, found: list) -> list:
+    """Only the candidates this user may open: another team's case is not even named."""
+    ids = {c.conversation.pk for c in found}
+    allowed = set(
+        visible_conversations(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return [c for c in found if c.conversation.pk in allowed]
+
+
 @login_required
 @require_GET
 def case_links(request: HttpRequest, pk: int) -> HttpResponse:
@@ -137,7 +146,7 @@ def case_links(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "conversation": conversation,
         "links": links_for(conversation),
-        "candidates": candidates(conversation) if conversation.is_active else [],
+        "candidates": _visible(request, candidates(conversation)) if conversation.is_active else [],
     }
     return render(request, "inbox/contact_links.html", context)
 

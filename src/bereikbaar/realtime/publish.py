@@ -78,10 +78,16 @@ def held() -> Iterator[None]:
                     _send_here(layer, groups, message)
 
 
+def _addressed(message: dict, group: str) -> dict:
+    """The message as sent to one group, naming it: a socket can then drop events of a group
+    its user has since left (inbox/consumers.py), before the socket has left the group."""
+    return {**message, "group": group}
+
+
 def _send_here(layer, groups: list[str], message: dict) -> None:
     for group in dict.fromkeys(groups):
         try:
-            async_to_sync(layer.group_send)(group, message)
+            async_to_sync(layer.group_send)(group, _addressed(message, group))
         except Exception:  # a lost push is resynced by the browser; never fail the commit
             log.exception("realtime: could not publish %s to %s", message["event"], group)
 
@@ -122,6 +128,6 @@ async def _flush(layer) -> None:
         for groups, message in batch:
             for group in dict.fromkeys(groups):
                 try:
-                    await layer.group_send(group, message)
+                    await layer.group_send(group, _addressed(message, group))
                 except Exception:  # a lost push is resynced by the browser
                     log.exception("realtime: could not publish %s to %s", message["event"], group)
