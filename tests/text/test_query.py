@@ -92,3 +92,60 @@ def test_slip_of_a_stop_word_is_not_searched_for():
     stats = stats_for("Overstappen naar ons", "Een klant")
     words_searched = [g.word for g in analyse_query("klant woden", stats)]
     assert words_searched == ["klant"]
+
+
+def test_words_of_an_idiom_may_stand_apart_within_a_window():
+    sets = parse_synonyms([("teruggave", "geld ~ terug")])
+    assert [p.gap for p in sets[0]] == [False, True]
+    stats = stats_for("Wanneer krijg je je teruggave", "Geld overmaken, terug naar de app")
+    near = analyse_query("krijg ik het geld van de jaarafrekening terug", stats, sets)
+    idiom = [g for g in near if g.covers]
+    assert idiom and idiom[0].loose
+    assert (stem("teruggave"),) in [a.terms for a in idiom[0].alternatives]
+    docs = [Doc(1, [], ["geld", "overmak", "terug", "app"]), Doc(2, [stem("teruggave")], [])]
+    assert [d for d, _, _ in score_docs(near, docs, stats)][0] == 2
+    far_apart = "geld over van de jaarafrekening van vorig jaar komt dat terug"
+    far = analyse_query(far_apart, stats, sets)
+    assert not [g for g in far if g.covers]
+
+
+def test_vague_question_words_are_not_searched_for():
+    stats = stats_for("Verhuizing doorgeven", "Een regeling treffen")
+    groups = analyse_query("binnenkort verhuizen, wat moet ik regelen", stats)
+    words_searched = [g.word for g in groups]
+    assert words_searched == ["verhuizen"]
+
+
+def test_a_verb_with_its_particle_stuck_on_finds_the_plain_verb():
+    stats = stats_for("Betalen in delen", "Iets anders")
+    groups = analyse_query("afbetalen", stats)
+    assert (stem("betalen"),) in alternatives(groups, "particle")
+
+
+def test_a_synonym_of_a_compounds_head_finds_the_articles_compound():
+    sets = parse_synonyms([("batterij", "accu")])
+    stats = stats_for("Een thuisbatterij aansluiten", "De accu van je auto")
+    groups = analyse_query("thuisaccu", stats, sets)
+    assert (stem("thuisbatterij"),) in alternatives(groups, "compound synonym")
+
+
+def test_neighbouring_query_words_close_together_in_an_article_rank_it_higher():
+    stats = stats_for("contract beeindigen", "contract x y z w v beeindigen", "anders")
+    groups = analyse_query("contract beeindigen", stats)
+    apart = Doc(1, [], ["contract", "x", "y", "z", "w", "v", stem("beeindigen")])
+    close = Doc(2, [], ["contract", stem("beeindigen"), "x", "y", "z", "w", "v"])
+    assert [d for d, _, _ in score_docs(groups, [apart, close], stats)] == [2, 1]
+
+
+def test_one_article_word_answers_only_one_query_word():
+    from bereikbaar.text.search import Group
+
+    changed, pas, email = Group("veranderd"), Group("pas"), Group("email")
+    changed.add(("verander",), 1.0, "exact")
+    changed.add(("aanpas",), 0.9, "synonym")
+    pas.add(("pas",), 1.0, "exact")
+    pas.add(("aanpas",), 1.0, "separable")
+    email.add(("email",), 1.0, "exact")
+    stats = CorpusStats(doc_count=4, avg_len=4.0, df={"aanpas": 2, "email": 2, "verander": 1})
+    docs = [Doc(1, ["termijn", "aanpas"], ["aanpas"]), Doc(2, ["email", "wijzig"], ["aanpas"])]
+    assert [d for d, _, _ in score_docs([changed, pas, email], docs, stats)][0] == 2

@@ -2,8 +2,12 @@
 
 Pure Python (no Django). :func:`analyse_query` turns a query into groups of weighted
 alternatives (:class:`bereikbaar.text.search.Group`): the stem the customer typed, a
-compound's parts, typo corrections, compounds that contain the word, separable verbs and
-agent-managed synonyms. :func:`bereikbaar.text.search.score_docs` ranks with them.
+compound's parts, typo corrections, compounds that contain the word, separable verbs (split,
+"zeg … op", or stuck together, "afbetalen"), agent-managed synonyms and the everyday ones of
+:mod:`bereikbaar.text.thesaurus` (idioms whose words stand apart included: "stoppen slaan
+door"), and a compound's head or modifier swapped for its synonym ("thuisaccu" →
+thuisbatterij). Vague question words ("regelen") are not searched for.
+:func:`bereikbaar.text.search.score_docs` ranks with them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from bereikbaar.text.search import (
     CorpusStats,
     Group,
 )
+from bereikbaar.text.thesaurus import VAGUE_NL
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,17 @@ class Phrase:
 
     match: tuple[str, ...]
     terms: tuple[str, ...]
+    #: Its words may stand apart, in any order, within ``GAP_WINDOW`` query words
+    #: ("geld ~ terug" in "krijg ik het geld van de jaarafrekening terug"). Such a phrase
+    #: only finds its set; it is never searched for.
+    gap: bool = False
+    #: The folded word of a one-word phrase (for compound synonyms: "thuis" + "accu" →
+    #: "thuisbatterij" when accu = batterij); empty otherwise.
+    word: str = ""
+
+
+#: How far apart (in query words, first to last) the words of a gap phrase may be.
+GAP_WINDOW = 6
 
 
 def parse_synonyms(rows: Iterable[tuple[str, str]]) -> list[list[Phrase]]:
@@ -51,13 +67,15 @@ def parse_synonyms(rows: Iterable[tuple[str, str]]) -> list[list[Phrase]]:
         phrases = [term, *re.split(r"[,;\n]", synonyms or "")]
         stemmed: list[Phrase] = []
         for phrase in phrases:
+            gap = "~" in phrase
             all_words = words(phrase)
             if not all_words or all(w in STOPWORDS for w in all_words):
                 continue
             toks = tuple(stem(w) for w in all_words if w not in STOPWORDS)
-            if len(all_words) > 1 and len(toks) < 2:
+            if gap or (len(all_words) > 1 and len(toks) < 2):
                 toks = ()  # "doet het niet" would search for just "niet": too vague
-            p = Phrase(tuple(stem(w) for w in all_words), toks)
+            word = all_words[0] if len(all_words) == 1 else ""
+            p = Phrase(tuple(stem(w) for w in all_words), toks, gap, word)
             if p not in stemmed:
                 stemmed.append(p)
         if len(stemmed) > 1 and sum(1 for p in stemmed if p.terms):
@@ -81,6 +99,8 @@ def _merge_overlapping(sets: list[list[Phrase]]) -> list[list[Phrase]]:
 
 
 PARTICLES = frozenset("aan op af uit in door over terug mee na om toe bij weg".split())
+# Longest first, so "terug" is tried before "te…" forms and "aan" before "a…".
+_PARTICLES_LONGEST = tuple(sorted(PARTICLES, key=lambda p: (-len(p), p)))
 
 # Chat spelling and abbreviations customers type, as the words they stand for.
 COLLOQUIAL = {
@@ -185,7 +205,9 @@ def analyse_query(
     """Break a customer's query into groups of weighted alternatives."""
     all_words = [_stopword_slip(w, stats) or w for w in normalise_words(query)[:24]]
     positions = [
-        i for i, w in enumerate(all_words) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+        i
+        for i, w in enumerate(all_words)
+        if w not in STOPWORDS and w not in VAGUE_NL and (len(w) > 1 or w.isdigit())
     ]
     if not positions:
         # A query of only stop words ("hoe?") still searches for them.
@@ -198,6 +220,8 @@ def analyse_query(
     stems = [stem(w) for w in raw]
     # What each position may stand for, for synonym matching: the stem and its corrections.
     options: list[set[str]] = []
+    heads: list[tuple[str, str] | None] = []  # a compound's (modifier, head), folded
+    loose: list[set[str]] = []  # options plus a compound's head, for gap phrases
     for w, s in zip(raw, stems, strict=True):
         g = Group(w)
         g.add((s,), W_EXACT, "exact")
@@ -210,6 +234,7 @@ def analyse_query(
                     g.add((t,), W_VARIANT, "variant")
                     opts.add(t)
         parts = split_compound(w, known)
+        heads.append(("".join(parts[:-1]), parts[-1]) if parts else None)
         if parts:
             g.add(tuple(stem(p) for p in parts), W_PARTS, "compound")
         elif stats is not None and s not in df and len(g.alternatives) == 1:
@@ -217,6 +242,13 @@ def analyse_query(
             slipped = _split_with_slip(w, stats)
             if slipped:
                 g.add(tuple(stem(p) for p in slipped), W_PARTS * W_TYPO, "compound typo")
+        if stats is not None and s not in df:
+            # A verb with its particle stuck on that the articles use without it:
+            # "afbetalen" → betalen, "uitprinten" → printen.
+            rest = _without_particle(w)
+            if rest and stem(rest) in df:
+                g.add((stem(rest),), W_PARTS, "particle")
+                opts.add(stem(rest))
         if stats is not None and s not in df and len(w) >= 5 and w.isalpha():
             for t in _corrections(w, stats):
                 if t in df:
@@ -229,6 +261,9 @@ def analyse_query(
                 g.add((t,), W_PREFIX, "affix")
         groups.append(g)
         options.append(opts)
+        # The head finds gap phrases too: "stroomprijs … omhoog" is "prijs ~ omhoog" (not
+        # adjacent ones: "nieuw emailadres" is no "nieuw adres").
+        loose.append(opts | ({stem(parts[-1])} if parts else set()))
     # Separable verbs: "hoe zeg ik op" → opzeggen, "maak … aan" → aanmaken.
     if stats is not None:
         for j, particle in enumerate(all_words):
@@ -241,9 +276,51 @@ def analyse_query(
                 joined = stem(particle + w)
                 if joined in df:
                     groups[raw.index(w)].add((joined,), W_EXACT, "separable")
-                    options[raw.index(w)].add(joined)
-    _add_synonyms(all_words, positions, groups, options, synonyms)
+                # Even when no article uses the joined verb, a synonym may ("brengen … op"
+                # is opbrengen, which finds "opbrengst").
+                options[raw.index(w)].add(joined)
+    _add_synonyms(all_words, positions, groups, options, synonyms, loose)
+    if stats is not None:
+        _compound_synonyms(groups, heads, stats, synonyms)
     return groups
+
+
+def _without_particle(word: str) -> str | None:
+    """``word`` without a leading separable particle ("afbetalen" → "betalen"), or None."""
+    if len(word) < 7 or not word.isalpha():
+        return None
+    for p in _PARTICLES_LONGEST:
+        if word.startswith(p) and len(word) - len(p) >= 5:
+            return word[len(p) :]
+    return None
+
+
+def _compound_synonyms(
+    groups: list[Group],
+    heads: list[tuple[str, str] | None],
+    stats: CorpusStats,
+    synonyms: Sequence[Sequence[Phrase]],
+) -> None:
+    """A compound whose head (or modifier) has a one-word synonym finds the compound the
+    articles use: "thuisaccu" (accu = batterij) → "thuisbatterij", "stroomtarief" (tarief =
+    prijs) → "stroomprijs"."""
+    for g, split in zip(groups, heads, strict=False):
+        if split is None or not split[0]:
+            continue
+        modifier, head = split
+        for eq in synonyms:
+            for mine, make in (
+                (head, lambda other, m=modifier: m + other),
+                (modifier, lambda other, h=head: other + h),
+            ):
+                if not any(p.word and p.match == (stem(mine),) for p in eq):
+                    continue
+                for other in eq:
+                    if not other.word or other.word == mine:
+                        continue
+                    t = stem(make(other.word))
+                    if t in stats.df:
+                        g.add((t,), W_SYNONYM, "compound synonym")
 
 
 def _add_synonyms(
@@ -252,27 +329,64 @@ def _add_synonyms(
     groups: list[Group],
     options: list[set[str]],
     synonyms: Sequence[Sequence[Phrase]],
+    loose: list[set[str]] | None = None,
 ) -> None:
     """A single word gains its synonyms as alternatives; a phrase ("ligt eruit", "klant
-    worden", stop words and all) gains a group that stands in for the words it spans."""
+    worden", stop words and all) or an idiom whose words stand apart ("geld … terug") gains
+    a group that stands in for the words it spans (one group per span)."""
     group_at = {p: i for i, p in enumerate(positions)}
     opts_all = [
         options[group_at[p]] if p in group_at else {stem(w)} for p, w in enumerate(all_words)
     ]
+    loose = loose or options
+    loose_all = [
+        loose[group_at[p]] if p in group_at else {stem(w)} for p, w in enumerate(all_words)
+    ]
+    present = set().union(*loose_all) if loose_all else set()
     for eq in synonyms:
         for phrase in eq:
-            n = len(phrase.match)
-            for i in range(len(all_words) - n + 1):
-                if not all(phrase.match[k] in opts_all[i + k] for k in range(n)):
-                    continue
-                covers = tuple(group_at[p] for p in range(i, i + n) if p in group_at)
+            if not all(m in present for m in phrase.match):
+                continue  # the quick test: most phrases share no word with the query
+            for spans in _occurrences(phrase, loose_all if phrase.gap else opts_all):
+                covers = tuple(sorted({group_at[p] for p in spans if p in group_at}))
                 if not covers:
                     continue
-                if n == 1:
+                if len(phrase.match) == 1:
                     target = groups[covers[0]]
                 else:
-                    target = Group(" ".join(all_words[i : i + n]), covers=covers)
-                    groups.append(target)
+                    name = " ".join(all_words[p] for p in sorted(spans))
+                    target = next((g for g in groups if g.covers == covers), None)
+                    if target is None:
+                        target = Group(name, covers=covers, loose=phrase.gap)
+                        groups.append(target)
                 for other in eq:
                     if other != phrase and other.terms:
                         target.add(other.terms, W_SYNONYM, "synonym")
+
+
+def _occurrences(phrase: Phrase, opts_all: list[set[str]]) -> list[tuple[int, ...]]:
+    """The query positions where ``phrase`` occurs: adjacent and in order, or for a gap
+    phrase each word anywhere within ``GAP_WINDOW`` words of its first, in any order."""
+    n = len(phrase.match)
+    if not phrase.gap:
+        return [
+            tuple(range(i, i + n))
+            for i in range(len(opts_all) - n + 1)
+            if all(phrase.match[k] in opts_all[i + k] for k in range(n))
+        ]
+    where = [[p for p, o in enumerate(opts_all) if m in o] for m in phrase.match]
+    if not all(where):
+        return []
+    found = []
+    for start in range(len(opts_all)):
+        lo, hi = start, start + GAP_WINDOW
+        used: list[int] = []
+        for places in where:
+            p = next((p for p in places if lo <= p <= hi and p not in used), None)
+            if p is None:
+                break
+            used.append(p)
+        else:
+            found.append(tuple(sorted(used)))
+            break  # once is enough: the set is found
+    return found

@@ -4,7 +4,9 @@ A database engine (SQLite FTS5 or PostgreSQL full-text) finds the *candidates* t
 any query term; this module ranks them the same way on both engines: BM25F over the
 pre-processed tokens of :func:`bereikbaar.text.dutch.index_tokens`, with a title boost and a
 bonus for a title the query covers, and the query's groups of weighted alternatives (compound
-parts, synonyms, typo corrections) from :mod:`bereikbaar.text.query`. It also makes snippets.
+parts, synonyms, typo corrections) from :mod:`bereikbaar.text.query`; one article word answers
+one query word only, and neighbouring query words that stand close together in an article
+earn a bonus (proximity). It also makes snippets.
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ W_TYPO = 0.7
 W_PREFIX = 0.5
 W_VARIANT = 0.9
 TITLE_COVER = 1.0
+LOOSE_KEEP = 0.5
+# Two neighbouring query words that stand close together in an article (the customer's
+# phrase, as written: "energiecontract beëindigen") earn this much each pair; checked for the
+# best PROXIMITY_TOP candidates only, to keep it cheap.
+PROXIMITY = 1.5
+PROXIMITY_TOP = 20
+PROXIMITY_WINDOW = 4  # tokens, in the query's order (compounds add their parts)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,10 @@ class Group:
     #: For a phrase's synonyms: the indexes of the word groups the phrase spans. Such a
     #: group stands in for those words (whichever scores more), it does not add to them.
     covers: tuple[int, ...] = ()
+    #: Set for an idiom whose words stand apart ("stop ik met jullie"): read as the idiom,
+    #: its words count only ``LOOSE_KEEP`` of what they would alone ("stop" is not the
+    #: incasso article's "stoppen" here).
+    loose: bool = False
 
     def add(self, terms: Sequence[str], weight: float, why: str) -> None:
         terms = tuple(t for t in terms if t)
@@ -187,6 +200,7 @@ def score_docs(
         plans.append(plan)
     avg = stats.avg_len or 1.0
     out: list[tuple[int, float, set[str]]] = []
+    kept: dict[int, Doc] = {}
     for doc in docs:
         title = Counter(doc.title_tokens)
         body = Counter(doc.body_tokens)
@@ -210,12 +224,16 @@ def score_docs(
             best_terms.append(terms)
         hit = [b > 0 for b in bests]
         for i, g in enumerate(groups):
+            if g.loose:
+                for c in g.covers:
+                    bests[c] *= LOOSE_KEEP
             # A phrase's synonym replaces the words it spans when it scores more than they do.
             if g.covers and bests[i] > sum(bests[c] for c in g.covers):
                 for c in g.covers:
                     bests[c], best_terms[c], hit[c] = 0.0, (), True
             elif g.covers:
                 bests[i], best_terms[i] = 0.0, ()
+        _count_once(groups, bests, best_terms)
         total = sum(bests)
         if total <= 0:
             continue
@@ -228,8 +246,67 @@ def score_docs(
             # about it than a longer title that merely mentions the word.
             total += TITLE_COVER * sum(1 for t in title if t in matched) / len(title)
         out.append((doc.id, total, matched))
+        kept[doc.id] = doc
     out.sort(key=lambda r: (-r[1], r[0]))
+    if PROXIMITY and len(out) > 1:
+        pairs = _neighbour_terms(groups)
+        if pairs:
+            top = [
+                (pk, score + PROXIMITY * _near_pairs(kept[pk], pairs), matched)
+                for pk, score, matched in out[:PROXIMITY_TOP]
+            ]
+            out = sorted(top, key=lambda r: (-r[1], r[0])) + out[PROXIMITY_TOP:]
     return out
+
+
+def _count_once(groups: Sequence[Group], bests: list[float], best_terms: list) -> None:
+    """One word of an article answers one word of the query: when "veranderd" (= aanpassen)
+    and "pas … aan" both find "aanpassen", only the better of the two counts."""
+    first: dict[tuple[str, ...], int] = {}
+    for i, terms in enumerate(best_terms):
+        if not terms or groups[i].covers:
+            continue
+        j = first.get(terms)
+        if j is None:
+            first[terms] = i
+        elif bests[i] > bests[j]:
+            bests[j], first[terms] = 0.0, i
+        else:
+            bests[i] = 0.0
+
+
+def _neighbour_terms(groups: Sequence[Group]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """For each two neighbouring query words: the single terms each may match. Words a
+    synonym phrase spans ("werkt niet") are left to the phrase."""
+    spanned = {c for g in groups if g.covers for c in g.covers}
+    words = [
+        (i, frozenset(t for alt in g.alternatives if len(alt.terms) == 1 for t in alt.terms))
+        for i, g in enumerate(groups)
+        if not g.covers
+    ]
+    return [
+        (a, b)
+        for (i, a), (j, b) in zip(words, words[1:], strict=False)
+        if a and b and not a & b and not (i in spanned and j in spanned)
+    ]
+
+
+def _near_pairs(doc: Doc, pairs: list[tuple[frozenset[str], frozenset[str]]]) -> int:
+    """How many of ``pairs`` stand within ``PROXIMITY_WINDOW`` tokens in the title or body."""
+    wanted = set().union(*(a | b for a, b in pairs))
+    pos: dict[str, list[int]] = {}
+    # The body starts well after the title, so a title word is never "near" a body word.
+    for offset, tokens in ((0, doc.title_tokens), (1000, doc.body_tokens)):
+        for i, t in enumerate(tokens):
+            if t in wanted:
+                pos.setdefault(t, []).append(offset + i)
+    n = 0
+    for a, b in pairs:
+        pa = [p for t in a for p in pos.get(t, ())]
+        pb = [p for t in b for p in pos.get(t, ())]
+        if pa and pb and any(0 < y - x <= PROXIMITY_WINDOW for x in pa for y in pb):
+            n += 1
+    return n
 
 
 def _best_alternative(
