@@ -1,7 +1,6 @@
 """Figures respect the contact domain: erased contacts do not count, preferences are charted,
 and the CSAT survey honours 'never on this channel'."""
 
-from django.apps import apps
 from django.utils import timezone
 
 from bereikbaar.analytics import csat, figures
@@ -56,16 +55,30 @@ def test_the_survey_respects_never_on_this_channel(service):
 
 
 def test_sla_attainment_comes_from_routing_when_it_keeps_deadlines(alice):
+    """As routing leaves them: a met or missed deadline is cleared, a miss is an SlaBreach."""
     from datetime import timedelta
 
-    CaseRouting = apps.get_model("routing", "CaseRouting")
+    from bereikbaar.routing.models import CaseRouting, SlaBreach, SlaPolicy
+
+    policy = SlaPolicy.objects.create(name="E-mail", channel="email", first_response_minutes=60)
     now = timezone.now()
-    for late in (False, False, False, True):
+
+    def case(human_minutes=None, breached=False, due_in_minutes=None):
         conversation = conversation_for(Contact.objects.create(), channel="email")
-        human = now + timedelta(minutes=90 if late else 10)
+        human = now + timedelta(minutes=human_minutes) if human_minutes is not None else None
+        due = now + timedelta(minutes=due_in_minutes) if due_in_minutes is not None else None
         CaseRouting.objects.create(
-            conversation=conversation, first_response_due=now + timedelta(hours=1), human_at=human
+            conversation=conversation, sla_policy=policy, human_at=human, first_response_due=due
         )
+        if breached:
+            SlaBreach.objects.create(conversation=conversation, kind="first_response", due_at=now)
+
+    for _ in range(3):
+        case(human_minutes=-30)  # answered in time: the deadline was cleared
+    case(human_minutes=-5, breached=True)  # answered late
+    case(due_in_minutes=-10)  # unanswered and past due (the sweep has not run yet)
+    case(due_in_minutes=+50)  # unanswered, still in time: not decided, not counted
+    conversation_for(Contact.objects.create(), channel="email")  # no SLA: not counted
     fig = figures.sla(alice, figures.Filters.last_days(7))
-    assert fig.rows == [["e-mail", None, 4, 3, 0.75]]
+    assert fig.rows == [["e-mail", None, 5, 3, 0.6]]
     assert "SLA" in fig.title

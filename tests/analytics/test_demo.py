@@ -16,6 +16,12 @@ def test_the_demo_fills_every_chart(db, django_user_model):
     admin = django_user_model.objects.get(username="admin")
     for fig in figures.dashboard(admin, figures.Filters.last_days(90)):
         assert fig.rows, fig.key
+    # the SLA chart speaks for the whole history, not just the few cases filed live at load
+    sla = figures.sla(admin, figures.Filters.last_days(90))
+    assert "routering" in sla.note
+    measured = sum(row[2] for row in sla.rows)
+    assert measured > 100, sla.rows
+    assert 0 < sum(row[3] for row in sla.rows) < measured  # some in time, some late
 
 
 def test_the_commands_generate_history_and_send_what_is_due(service, anna, alice):

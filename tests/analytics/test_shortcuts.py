@@ -2,10 +2,8 @@
 SLA fallback share one query, routing's SLA clocks still win when they exist, agent load
 leaves out unsigned replies and unassigned cases, and PostgreSQL's JIT setting is restored."""
 
-from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -30,16 +28,16 @@ def test_the_shared_timing_query_equals_each_figure_alone(generated, alice, serv
 
 
 def test_routing_clocks_win_in_the_dashboard_too(alice):
-    CaseRouting = apps.get_model("routing", "CaseRouting")
+    from bereikbaar.routing.models import CaseRouting, SlaBreach, SlaPolicy
+
+    policy = SlaPolicy.objects.create(name="SMS", channel="sms", first_response_minutes=60)
     now = timezone.now()
     for late in (False, True):
         conversation = Conversation.objects.create(contact=Contact.objects.create())
         Message.objects.create(conversation=conversation, direction="inbound", channel="sms")
-        CaseRouting.objects.create(
-            conversation=conversation,
-            first_response_due=now + timedelta(hours=1),
-            human_at=now + timedelta(minutes=90 if late else 10),
-        )
+        CaseRouting.objects.create(conversation=conversation, sla_policy=policy, human_at=now)
+        if late:
+            SlaBreach.objects.create(conversation=conversation, kind="first_response", due_at=now)
     fig = by_key(alice, figures.Filters.last_days(7))["sla"]
     assert fig["rows"] == [["SMS", None, 2, 1, 0.5]]
     assert "routering" in fig["note"]

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bereikbaar.analytics import cube, scope
 from bereikbaar.analytics.base import CHANNEL_KEYS, CHANNEL_LABELS, Figure, Filters, rounded, share
 from bereikbaar.analytics.stats import Percentile, Percentiles, Seconds
 from bereikbaar.conversations.models import Conversation
+from bereikbaar.routing.models import CaseRouting, SlaBreach
 
 # Time-to-human norms per channel (minutes) when settings.BEREIKBAAR_SLA_MINUTES says nothing.
 DEFAULT_SLA_MINUTES = {
@@ -127,28 +127,36 @@ def sla_targets() -> dict[str, int]:
 
 
 def _routing_sla(user, f: Filters) -> Figure | None:
-    """Attainment from routing's own SLA clocks (CaseRouting.first_response_due), if any:
-    one join on routing's one-to-one row, not a lookup per conversation."""
-    try:
-        model = apps.get_model("routing", "CaseRouting")
-        model._meta.get_field("first_response_due")
-        model._meta.get_field("human_at")
-    except (LookupError, FieldDoesNotExist):
-        return None
+    """Attainment from routing's own SLA clocks, if routing keeps any.
+
+    Routing clears a deadline once it is met or missed and records every miss as an SlaBreach
+    (routing/sla.py), so the deadline column alone says nothing about answered cases. Counted
+    here: cases that had an SLA policy and are decided, answered by a human or past their
+    first-response deadline unanswered; met = answered without a first-response breach. A case
+    still inside its time is not counted either way.
+    """
     try:
         with transaction.atomic():  # a savepoint: a failed query must not spoil the request
-            if not model.objects.filter(first_response_due__isnull=False).exists():
-                return None  # no clocks at all: skip the scan of the conversations
+            if not CaseRouting.objects.filter(sla_policy__isnull=False).exists():
+                return None  # routing keeps no clocks: the settings' norms apply
+        now = timezone.now()
+        late = SlaBreach.objects.filter(
+            conversation=OuterRef("pk"), kind=SlaBreach.Kind.FIRST_RESPONSE
+        )
+        answered = Q(routing__human_at__isnull=False)
         rows_qs = (
             scope.with_first_channel(scope.conversations(user, f))
-            .filter(routing__first_response_due__isnull=False)
-            .annotate(due=F("routing__first_response_due"), human=F("routing__human_at"))
+            .filter(routing__sla_policy__isnull=False)
+            .annotate(late=Exists(late))
             .values("first_channel")
-            .annotate(n=Count("id"), met=Count("id", filter=Q(human__lte=F("due"))))
+            .annotate(
+                n=Count("id", filter=answered | Q(routing__first_response_due__lt=now)),
+                met=Count("id", filter=answered & Q(late=False)),
+            )
             .order_by()
         )
-        with transaction.atomic():  # a savepoint: a failed query must not spoil the request
-            by_channel = {r["first_channel"]: r for r in rows_qs if r["first_channel"]}
+        with transaction.atomic():
+            by_channel = {r["first_channel"]: r for r in rows_qs if r["first_channel"] and r["n"]}
     except DatabaseError:
         return None
     if not by_channel:

@@ -135,6 +135,7 @@ SLA_POLICIES = [
 
 def _routing_setup(out: TextIO) -> None:
     """De-escalation skills, SLA policies, and signals for the bulk-loaded history."""
+    from bereikbaar.routing import sla
     from bereikbaar.routing.models import SlaPolicy
     from bereikbaar.routing.triage import backfill
 
@@ -151,6 +152,9 @@ def _routing_setup(out: TextIO) -> None:
     with transaction.atomic():
         done = backfill()
     print(f"  {done} berichten geanalyseerd", file=out)
+    with transaction.atomic():
+        clocks = sla.backfill()
+    print(f"  {clocks} gesprekken met een servicenorm (SLA) ingeklokt", file=out)
 
 
 def _demo_calls(rng: random.Random, out: TextIO) -> None:

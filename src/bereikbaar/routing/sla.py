@@ -128,3 +128,43 @@ def state(deadline: datetime | None, policy: SlaPolicy | None, now: datetime) ->
         return "breached"
     warn = timedelta(minutes=policy.warn_minutes if policy else 15)
     return "warning" if deadline - now <= warn else "ok"
+
+
+def backfill() -> int:
+    """SLA clocks for conversations filed without intake (imported or generated history), set
+    as routing would have set them live: the policy for the first channel, the deadline from
+    the first message on business hours, a breach where the first human answer came after it.
+    Conversations that already have a policy are left alone. Returns how many got one."""
+    settings = config.current()
+    done = 0
+    open_clocks = Conversation.objects.filter(routing__sla_policy__isnull=True) | (
+        Conversation.objects.filter(routing__isnull=True)
+    )
+    for conversation in open_clocks.select_related("team").iterator():
+        first = (
+            conversation.messages.filter(direction="inbound")
+            .order_by("created_at", "id")
+            .values_list("channel", "created_at")
+            .first()
+        )
+        if first is None:
+            continue
+        channel, start = first
+        policy = policy_for(channel, conversation.priority, settings.policies)
+        if policy is None:
+            continue
+        deadline = due(start, policy.first_response_minutes, policy, conversation.team)
+        answered = conversation.first_response_at
+        case, _ = CaseRouting.objects.get_or_create(conversation=conversation)
+        case.sla_policy = policy
+        case.first_inbound_at = case.first_inbound_at or start
+        case.human_at = case.human_at or answered
+        if answered is None and deadline is not None:
+            case.first_response_due = deadline  # still running (the sweep records a miss)
+        elif answered is not None and deadline is not None and answered > deadline:
+            record(conversation.pk, SlaBreach.Kind.FIRST_RESPONSE, deadline)
+        case.save(
+            update_fields=["sla_policy", "first_inbound_at", "human_at", "first_response_due"]
+        )
+        done += 1
+    return done
