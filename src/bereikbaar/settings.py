@@ -188,3 +188,5 @@ LOGGING = {
 BEREIKBAAR_API_CALLBACK_SECRET = env_str("BEREIKBAAR_API_CALLBACK_SECRET")
 # The host site's secret for signed chat visitor identities (docs/channels-webchat.md).
 BEREIKBAAR_WEBCHAT_IDENTITY_SECRET = env_str("BEREIKBAAR_WEBCHAT_IDENTITY_SECRET")
+# The sites that may run the chat widget, comma-separated; empty: any (channels/webchat/origins.py).
+BEREIKBAAR_WEBCHAT_ORIGINS = env_str("BEREIKBAAR_WEBCHAT_ORIGINS")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.channels.webchat import limits, session
 from bereikbaar.channels.webchat.groups import conversation_group, visitor_group
+from bereikbaar.channels.webchat.origins import allowed
 from bereikbaar.channels.webchat.payload import Refused, clean_text, client_id
 from bereikbaar.channels.webchat.tokens import (
     BadToken,
@@ -28,6 +29,7 @@ from bereikbaar.channels.webchat.tokens import (
     visitor_for,
 )
 
+FORBIDDEN_ORIGIN = 4403  # a site not on BEREIKBAAR_WEBCHAT_ORIGINS
 MAX_FRAME = 64 * 1024  # bytes: longer frames are answered "too_long" without being parsed
 MESSAGES = {
     "too_long": _("Dit bericht is te lang. Stuur het in kortere delen."),
@@ -46,6 +48,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
     conversation_id: int | None = None
 
     async def connect(self) -> None:
+        headers = dict(self.scope.get("headers") or [])
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if not allowed(origin, headers.get(b"host", b"").decode("latin-1")):
+            await self.close(code=FORBIDDEN_ORIGIN)  # before accept: the handshake is refused
+            return
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from bereikbaar.channels.webchat.origins import allowed
 from bereikbaar.channels.webchat.payload import Refused
 from bereikbaar.channels.webchat.tokens import BadToken, visitor_for
 from bereikbaar.channels.webchat.upload import max_bytes, take_upload
@@ -22,6 +23,7 @@ UPLOAD_MESSAGES = {
     "empty": _("Dit bestand is leeg."),
     "bad_request": _("Dit bestand kon niet worden verwerkt."),
     "bad_token": _("Je chatsessie is verlopen. Laad de pagina opnieuw."),
+    "forbidden_origin": _("Deze chat hoort bij een andere website."),
 }
 
 
@@ -66,6 +68,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _refused("bad_request", 405)
     language = "en" if request.GET.get("lang") == "en" else "nl"
+    if not allowed(request.headers.get("Origin", ""), request.get_host()):
+        return _refused("forbidden_origin", 403, language)
     if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes() + 64 * 1024:
         return _refused("too_large", 413, language)
     try:
