@@ -190,3 +190,5 @@ BEREIKBAAR_API_CALLBACK_SECRET = env_str("BEREIKBAAR_API_CALLBACK_SECRET")
 BEREIKBAAR_WEBCHAT_IDENTITY_SECRET = env_str("BEREIKBAAR_WEBCHAT_IDENTITY_SECRET")
 # The sites that may run the chat widget, comma-separated; empty: any (channels/webchat/origins.py).
 BEREIKBAAR_WEBCHAT_ORIGINS = env_str("BEREIKBAAR_WEBCHAT_ORIGINS")
+# The erasure journal (contacts/erasure_log.py): keep it outside what a backup restores.
+BEREIKBAAR_ERASURE_LOG = env_str("BEREIKBAAR_ERASURE_LOG")

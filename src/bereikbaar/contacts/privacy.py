@@ -16,11 +16,13 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bereikbaar.contacts import erasure_log
 from bereikbaar.contacts.audit import audit
 from bereikbaar.contacts.models import (
     AuditEntry,
@@ -165,10 +167,11 @@ def _erase_one(contact: Contact) -> dict[str, int]:
         for part, n in section.erase(contact).items():
             counts[part] = counts.get(part, 0) + n
     identities = list(Identity.objects.filter(contact=contact))
+    digests = [_digest(i.kind, i.value) for i in identities]
     ErasedIdentity.objects.bulk_create(
-        [ErasedIdentity(digest=_digest(i.kind, i.value)) for i in identities],
-        ignore_conflicts=True,
+        [ErasedIdentity(digest=d) for d in digests], ignore_conflicts=True
     )
+    transaction.on_commit(partial(erasure_log.append, contact.pk, digests))
     counts["identities"] = Identity.objects.filter(contact=contact).delete()[0]
     counts["consents"] = Consent.objects.filter(contact=contact).delete()[0]
     counts["preferences"] = Preference.objects.filter(contact=contact).delete()[0]
@@ -176,3 +179,32 @@ def _erase_one(contact: Contact) -> dict[str, int]:
     contact.erased_at = timezone.now()
     contact.save(update_fields=["name", "erased_at"])
     return counts
+
+
+def reapply_erasures(source=None, dry_run: bool = False) -> list[int]:
+    """After restoring a backup: erase every contact that owns an identity the erasure journal
+    names (contacts/erasure_log.py), and put the tombstones back. Returns the contacts' ids."""
+    wanted = erasure_log.digests(source)
+    if not wanted:
+        return []
+    found = sorted(
+        {
+            contact_id
+            for contact_id, kind, value in Identity.objects.filter(
+                contact__erased_at__isnull=True
+            ).values_list("contact_id", "kind", "value")
+            if _digest(kind, value) in wanted
+        }
+    )
+    if dry_run:
+        return found
+    for contact_id in found:
+        contact = Contact.objects.get(pk=contact_id)
+        target = contact.merged_into_id or contact_id
+        if not Contact.objects.filter(pk=target, erased_at__isnull=True).exists():
+            continue  # erased already, through the contact it was merged into
+        erase(target, reason="erasure journal, after a restore")
+    ErasedIdentity.objects.bulk_create(
+        [ErasedIdentity(digest=d) for d in wanted], ignore_conflicts=True
+    )
+    return found
