@@ -6,6 +6,7 @@ file exists. reset=True throws away contacts, conversations, messages and inboun
 meant for a demo database, not for one with real customers in it.
 """
 
+import io
 import os
 import random
 import sys
@@ -218,9 +219,13 @@ def _analytics_history() -> None:
 def _help_articles(out: TextIO) -> None:
     """The help centre's Dutch articles for the demo company (upsert by slug)."""
     from bereikbaar.helpcenter.importer import import_file
+    from bereikbaar.helpcenter.models import Article
 
     articles = Path(__file__).resolve().parent.parent / "helpcenter/fixtures/articles.jsonl"
-    import_file(str(articles), out=out)
+    report = io.StringIO()  # the importer speaks to admins in English; the demo in Dutch
+    if import_file(str(articles), out=report):
+        out.write(report.getvalue())
+    print(f"  helpcentrum: {Article.objects.count()} artikelen", file=out)
 
 
 def _ensure_email_inbox() -> None:
