@@ -7,11 +7,16 @@
   if (!line) return;
   var conversation = line.dataset.conversation;
   var sock = null, ready = false, attempt = 0, hideTimer = null, sentAt = 0, stopTimer = null;
+  var pending = false;  // typing began before the socket was open: say so once it is
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     sock = new WebSocket(scheme + location.host + "/ws/webchat/agent/" + conversation + "/");
-    sock.onopen = function () { ready = true; attempt = 0; };
+    sock.onopen = function () {
+      ready = true;
+      attempt = 0;
+      if (pending) { pending = false; typing(true); }
+    };
     sock.onmessage = function (e) {
       var d; try { d = JSON.parse(e.data); } catch (err) { return; }
       if (d.type !== "typing") return;
@@ -27,7 +32,7 @@
     };
   }
   function typing(active) {
-    if (!ready) return;
+    if (!ready) { pending = active; return; }
     if (active && Date.now() - sentAt < 2000) return;
     sentAt = active ? Date.now() : 0;
     sock.send(JSON.stringify({ type: "typing", active: active }));
