@@ -81,6 +81,21 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class ArticleMeaning(models.Model):
+    """An article's meaning vector (helpcenter/meaning.py), in a table of its own so the
+    articles' rows stay narrow for the full-text engines; `of` is the hash of the text it was
+    computed from, so an edited article is simply computed again when next ranked."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="meaning"
+    )
+    vector = models.BinaryField()
+    of = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"meaning of article {self.article_id}"
+
+
 class ArticleRevision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=200)

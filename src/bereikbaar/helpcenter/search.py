@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Max
 
+from bereikbaar.helpcenter import meaning
 from bereikbaar.text import dutch
 from bereikbaar.text import query as textquery
 from bereikbaar.text import search as textsearch
@@ -261,7 +262,8 @@ def search(query: str, language: str = "nl", limit: int = 10) -> list[Hit]:
         anyq = textsearch.boolean_query(groups, engine.AND, engine.OR, engine.quote, "any")
         rows += [r for r in engine.candidates(anyq, language, CANDIDATES) if r[0] not in seen]
     docs = [textsearch.Doc(pk, st.split(), sb.split()) for pk, st, sb in rows]
-    ranked = textsearch.score_docs(groups, docs, c.stats)[:limit]
+    ranked = textsearch.score_docs(groups, docs, c.stats)[: max(limit, meaning.RERANK)]
+    ranked = meaning.rerank(query, ranked)[:limit]
     if not ranked:
         return []
     articles = Article.objects.only("slug", "title", "body", "category").in_bulk(
