@@ -2,7 +2,6 @@
 SLA fallback share one query, routing's SLA clocks still win when they exist, agent load
 leaves out unsigned replies and unassigned cases, and PostgreSQL's JIT setting is restored."""
 
-
 import pytest
 from django.db import connection
 from django.utils import timezone
