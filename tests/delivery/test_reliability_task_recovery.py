@@ -7,7 +7,6 @@ sends the reply, once."""
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -17,19 +16,8 @@ from bereikbaar.delivery.recovery import STALE, requeue_stalled
 from bereikbaar.delivery.reply import reply
 from bereikbaar.intake.ingest import ingest
 from bereikbaar.intake.message import InboundMessage
-from tests.delivery.test_reply import Callback
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def callback():
-    server = Callback()
-    with override_settings(
-        BEREIKBAAR_API_CALLBACK_URL=server.url, BEREIKBAAR_API_CALLBACK_SECRET="s3cret"
-    ):
-        yield server
-    server.close()
 
 
 def run_a_worker() -> None:

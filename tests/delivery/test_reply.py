@@ -1,11 +1,6 @@
 """Replies go out through the outbox task to the API channel's real callback (an HTTP server)."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from bereikbaar.channels.api.sender import signature
@@ -14,42 +9,6 @@ from bereikbaar.delivery.reply import ReplyRefused, note, reply
 from bereikbaar.delivery.tasks import send_message
 from bereikbaar.intake.ingest import ingest
 from bereikbaar.intake.message import InboundMessage
-
-
-class Callback:
-    """A customer system on loopback that records what it receives and answers `status`."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict, dict]] = []
-        self.status = 200
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.received.append((dict(self.headers), json.loads(body), body))
-                self.send_response(outer.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
-@pytest.fixture
-def callback():
-    server = Callback()
-    with override_settings(
-        BEREIKBAAR_API_CALLBACK_URL=server.url, BEREIKBAAR_API_CALLBACK_SECRET="s3cret"
-    ):
-        yield server
-    server.close()
 
 
 @pytest.fixture
