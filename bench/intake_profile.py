@@ -111,6 +111,8 @@ def main() -> None:
         stats = pstats.Stats(profiler).sort_stats("cumulative")
         print(f"Python calls per message: {stats.total_calls / handled:,.0f}")
         stats.print_stats("bereikbaar", 40)
+        if dump := os.environ.get("INTAKE_PROFILE_DUMP"):
+            stats.dump_stats(dump)
 
 
 if __name__ == "__main__":

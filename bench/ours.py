@@ -190,8 +190,11 @@ def bodies_for(workload, run_tag: str) -> list[bytes]:
     return out
 
 
-def measure(workload, concurrency: int, wait_timeout: float = 120.0) -> OursRun:
-    data_dir, env = fresh_env(f"ours-c{concurrency}-")
+def measure(
+    workload, concurrency: int, intake_processes: int = 0, wait_timeout: float = 120.0
+) -> OursRun:
+    """One run against `bereikbaar serve` (with `--intake-processes N` when N > 0)."""
+    data_dir, env = fresh_env(f"ours-c{concurrency}-p{intake_processes}-")
     _cli(env, "manage", "migrate", "--verbosity", "0")
     session = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])[
         "session"
@@ -202,7 +205,8 @@ def measure(workload, concurrency: int, wait_timeout: float = 120.0) -> OursRun:
     log_path = data_dir / "server.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)]
+        + (["--intake-processes", str(intake_processes)] if intake_processes else []),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

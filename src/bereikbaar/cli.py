@@ -23,7 +23,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _migrate()
     from bereikbaar.server import serve
 
-    serve(host=args.host, port=args.port, workers=not args.no_worker)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=not args.no_worker,
+        intake_processes=args.intake_processes,
+    )
     return 0
 
 
@@ -31,7 +36,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from bereikbaar.server import run_workers
 
-    run_workers()
+    run_workers(intake_only=args.intake_only)
     return 0
 
 
@@ -157,9 +162,19 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="leave work to `bereikbaar worker`")
+    serve.add_argument(
+        "--intake-processes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="file inbound messages in N child processes instead of a thread (busy sites)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run the intake and task workers on their own")
+    worker.add_argument(
+        "--intake-only", action="store_true", help="only the intake worker (no tasks, no sweep)"
+    )
     worker.set_defaults(func=cmd_worker)
 
     demo = sub.add_parser("demo", help="load the Dutch demo organisation and serve it")

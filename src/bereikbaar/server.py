@@ -8,23 +8,25 @@ import threading
 log = logging.getLogger("bereikbaar.server")
 
 
-def _start_workers(stop: threading.Event) -> list[threading.Thread]:
+def _start_workers(stop: threading.Event, intake: bool = True, others: bool = True):
+    """The intake worker, the task worker and the minutely sweep, each on a thread."""
     from django.conf import settings
 
     from bereikbaar.intake.worker import run_forever
 
-    intake = threading.Thread(
-        target=run_forever,
-        args=(stop,),
-        kwargs={"batch": settings.BEREIKBAAR_INTAKE_BATCH},
-        name="intake-worker",
-        daemon=True,
-    )
-    tasks = threading.Thread(target=_run_tasks, args=(stop,), name="task-worker", daemon=True)
-    sweeper = threading.Thread(target=_sweep, args=(stop,), name="routing-sweep", daemon=True)
-    for thread in (intake, tasks, sweeper):
+    threads = []
+    if intake:
+        kwargs = {"batch": settings.BEREIKBAAR_INTAKE_BATCH}
+        threads.append(
+            threading.Thread(target=run_forever, args=(stop,), kwargs=kwargs, name="intake-worker")
+        )
+    if others:
+        threads.append(threading.Thread(target=_run_tasks, args=(stop,), name="task-worker"))
+        threads.append(threading.Thread(target=_sweep, args=(stop,), name="routing-sweep"))
+    for thread in threads:
+        thread.daemon = True
         thread.start()
-    return [intake, tasks, sweeper]
+    return threads
 
 
 def _sweep(stop: threading.Event, every: float = 60.0) -> None:
@@ -80,15 +82,20 @@ def _run_tasks(stop: threading.Event) -> None:
             stop.wait(1.0)
 
 
-def serve(host: str, port: int, workers: bool = True) -> None:
+def serve(host: str, port: int, workers: bool = True, intake_processes: int = 0) -> None:
+    """HTTP and WebSockets on one event loop, the workers on threads beside it. With
+    `intake_processes`, the intake is filed by that many child processes instead: the filing
+    then runs beside the web server rather than taking turns with it for one interpreter."""
     import uvicorn
 
     from bereikbaar.asgi import application
     from bereikbaar.realtime.publish import bind_server_loop
+    from bereikbaar.supervise import Children
 
     stop = threading.Event()
+    children = Children(["worker", "--intake-only"], intake_processes if workers else 0)
     if workers:
-        _start_workers(stop)
+        _start_workers(stop, intake=not intake_processes)
         # the SMTP receiver and IMAP pollers run once per deployment, beside the workers
         from bereikbaar.channels.email.runtime import start as start_email
 
@@ -105,16 +112,44 @@ def serve(host: str, port: int, workers: bool = True) -> None:
 
     async def main() -> None:
         bind_server_loop(asyncio.get_running_loop())
-        log.warning("bereikbaar serving on http://%s:%s (workers: %s)", host, port, workers)
-        await server.serve()
+        hub = await _listen_for_workers()
+        # once the hub listens, so their first events find it; before the port opens, so the
+        # first webhooks find them running
+        await asyncio.to_thread(children.start)
+        log.warning(
+            "bereikbaar serving on http://%s:%s (workers: %s, intake processes: %s)",
+            host,
+            port,
+            workers,
+            intake_processes,
+        )
+        try:
+            await server.serve()
+        finally:
+            if hub is not None:
+                from bereikbaar.realtime.hub import socket_path
+
+                hub.close()
+                socket_path().unlink(missing_ok=True)
 
     try:
         asyncio.run(main())
     finally:
         stop.set()
+        children.stop()
 
 
-def run_workers() -> None:
+async def _listen_for_workers():
+    """Workers in other processes send their events here (the in-memory layer only)."""
+    from channels.layers import get_channel_layer
+
+    from bereikbaar.realtime.hub import HubChannelLayer
+
+    layer = get_channel_layer()
+    return await layer.listen() if isinstance(layer, HubChannelLayer) else None
+
+
+def run_workers(intake_only: bool = False) -> None:
     from bereikbaar.realtime.publish import bind_server_loop
 
     # Events go out through one long-lived loop rather than a new thread per group send.
@@ -124,9 +159,15 @@ def run_workers() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    threads = _start_workers(stop)
-    log.warning("bereikbaar workers running (intake + tasks); Ctrl+C stops them")
+    threads = _start_workers(stop, others=not intake_only)
+    what = "intake" if intake_only else "intake + tasks"
+    log.warning("bereikbaar workers running (%s); Ctrl+C stops them", what)
+    from bereikbaar.supervise import orphaned, report_ready
+
+    report_ready()
     while not stop.wait(1.0):
-        pass
+        if orphaned():
+            log.warning("the serving process is gone; stopping")
+            stop.set()
     for thread in threads:
         thread.join(timeout=10)

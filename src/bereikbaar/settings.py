@@ -124,7 +124,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # In memory, with workers in other processes forwarding to the server (realtime/hub.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "bereikbaar.realtime.hub.HubChannelLayer"}}
 
 TASKS = {
     "default": {

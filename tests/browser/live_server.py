@@ -121,13 +121,13 @@ def run_python(code: str, env: dict, timeout: int = 180) -> str:
 
 
 @contextmanager
-def serving(env: dict, tmp_path: Path):
+def serving(env: dict, tmp_path: Path, *args: str):
     """`bereikbaar serve` on a free port until the block ends; yields its base URL."""
     port = free_port()
     log = tmp_path / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port)],
+            [str(VENV_BIN / "bereikbaar"), "serve", "--port", str(port), *args],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

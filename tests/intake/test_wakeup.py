@@ -89,3 +89,74 @@ def test_a_lost_listen_connection_falls_back_and_listens_again():
         assert waiter.wait(5.0) is True
     finally:
         waiter.close()
+
+
+# --- SQLite: a datagram socket per worker ------------------------------------------------------
+
+
+def sqlite_only() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite workers wake by datagram; PostgreSQL ones by NOTIFY")
+
+
+def notify_from_another_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = "import django; django.setup(); from bereikbaar.intake import wakeup; wakeup.notify()"
+    env = {**os.environ, "BEREIKBAAR_DATA_DIR": str(settings.DATA_DIR)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+
+
+def test_a_sqlite_worker_is_woken_by_an_accept_in_another_process():
+    sqlite_only()
+    waiter = wakeup.Waiter()
+    try:
+        assert waiter.wait(0.05) is False
+        notify_from_another_process()
+        assert waiter.wait(5.0) is True
+        assert waiter.wait(0.05) is False  # one accept, one wake: nothing left queued
+    finally:
+        waiter.close()
+
+
+def test_an_accept_in_this_process_wakes_the_worker_thread_too():
+    sqlite_only()
+    Team.objects.create(name="Service", slug="service", is_default=True)
+    stop = threading.Event()
+    worker = start_worker(stop)
+    try:
+        time.sleep(0.5)  # asleep on its socket, with a poll it would never outlive
+        assert wait_processed(accept_one(1))
+        assert wait_processed(accept_one(2))
+    finally:
+        stop.set()
+        wakeup.notify()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+
+
+def test_the_socket_of_a_worker_that_died_is_cleared_away():
+    sqlite_only()
+    import socket
+
+    from django.conf import settings
+
+    wake_dir = settings.DATA_DIR / "intake-wake"
+    wake_dir.mkdir(exist_ok=True)
+    dead = wake_dir / "999999-1.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(dead))
+    sock.close()  # its file stays, as after a SIGKILL
+    waiter = wakeup.Waiter()
+    try:
+        wakeup._datagrams.forget_listing()
+        wakeup.notify()
+        assert not dead.exists()
+        assert waiter.wait(5.0) is True  # the live one was woken all the same
+    finally:
+        waiter.close()

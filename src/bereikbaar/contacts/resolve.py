@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from bereikbaar.contacts.models import Contact, Identity
 from bereikbaar.contacts.normalise import normalise
+from bereikbaar.sqlrows import instances
 
 
 def resolve(identities: list[tuple[str, str]], name: str = "", language: str = "") -> Contact:
@@ -42,7 +43,7 @@ def _known(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Contact]:
         return {}
     match = " OR ".join(["(i.kind = %s AND i.value = %s)"] * len(wanted))
     params = [part for pair in wanted for part in pair]
-    found = Contact.objects.raw(_KNOWN.format(match=match), params)
+    found = instances(Contact, _KNOWN.format(match=match), params)
     return {(c.identity_kind, c.identity_value): c for c in found}
 
 

@@ -14,6 +14,7 @@ from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
 from bereikbaar.routing.access import groups_for
 from bereikbaar.routing.triage import on_inbound
+from bereikbaar.sqlrows import first, insert, update
 
 AUTOMATED_TAG = "automatisch"
 
@@ -39,7 +40,7 @@ def ingest(inbound: InboundMessage) -> Message:
 def _file(inbound: InboundMessage) -> Message:
     contact = resolve(inbound.identities, name=inbound.sender_name, language=inbound.language)
     conversation, created = _conversation_for(contact, inbound)
-    message = Message.objects.create(
+    message = Message(
         conversation=conversation,
         direction=Message.Direction.INBOUND,
         channel=inbound.channel,
@@ -49,6 +50,7 @@ def _file(inbound: InboundMessage) -> Message:
         delivery_status=Message.Delivery.RECEIVED,
         extra=inbound.extra,
     )
+    insert(message)
     for item in inbound.attachments:
         add_attachment(message, item.filename, item.content, item.content_type)
     routed = on_inbound(conversation, message, created)
@@ -94,7 +96,7 @@ def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conver
         return _with(conversation, contact), False
     subject = inbound.subject or inbound.text.strip().split("\n")[0][:120]
     tags = [AUTOMATED_TAG] if inbound.automated else []
-    conversation = Conversation.objects.create(contact=contact, subject=subject, tags=tags)
+    conversation = insert(Conversation(contact=contact, subject=subject, tags=tags))
     return conversation, True
 
 
@@ -111,8 +113,7 @@ def _current(contact: Contact) -> Conversation | None:
         statuses=", ".join(["%s"] * len(Conversation.ACTIVE)),
         lock=" FOR UPDATE" if connection.features.has_select_for_update else "",
     )
-    found = list(Conversation.objects.raw(sql, [contact.pk, *map(str, Conversation.ACTIVE)]))
-    return found[0] if found else None
+    return first(Conversation, sql, [contact.pk, *map(str, Conversation.ACTIVE)])
 
 
 def _with(conversation: Conversation, contact: Contact) -> Conversation:
@@ -131,7 +132,7 @@ def _touch(
         conversation.status = Conversation.Status.OPEN
         conversation.resolved_at = None
         fields += ["status", "resolved_at"]
-    conversation.save(update_fields=[*fields, *also])
+    update(conversation, [*fields, *also])
     groups = groups_for(conversation)
     if created:
         publish(events.CONVERSATION_CREATED, {"conversation_id": conversation.pk}, groups)

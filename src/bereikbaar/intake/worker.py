@@ -69,6 +69,7 @@ def _file_some(
     the same transaction when `claim_for` is given); returns (the rows, those left over)."""
     started = time.monotonic()
     filed = []
+    _relax_sync()
     with (
         publish.held(),
         write_turn(),
@@ -91,6 +92,20 @@ def _file_some(
             rest = []
         _mark_processed(filed)
     return rows, rest
+
+
+def _relax_sync() -> None:
+    """SQLite: the worker's commits skip the fsync that accept()'s commits make.
+
+    What the worker writes is derived from rows that are already durable, and the write-ahead
+    log is one sequence: the next accept's fsync makes every worker commit before it durable
+    too. A power cut in between loses only filing work, and the rows it claimed, back to
+    "accepted" with it, are filed again on restart (a message is unique per provider id). It
+    saved ~0.2 ms of each worker commit, held under the write turn webhooks wait for.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = NORMAL")
 
 
 def _file_alone(inbound: Inbound) -> None:

@@ -1,18 +1,23 @@
-"""One writer at a time on SQLite, queued in-process instead of by SQLite's busy handler.
+"""One writer at a time on SQLite, queued by us instead of by SQLite's busy handler.
 
-The embedded default has every writer in one process: webhook threads accepting and the intake
-worker filing. SQLite's busy handler waits by sleeping with back-off, so under load accepts
-slept behind a worker that took the write lock again at once (bench: p99 over 1 s). A Python
-lock hands the turn over as soon as it is free. PostgreSQL needs none of this.
+Every writer takes a turn: webhook threads accepting and intake workers filing. SQLite's busy
+handler waits by sleeping with back-off, so under load accepts slept behind a worker that took
+the write lock again at once (bench: p99 over 1 s). A thread lock hands the turn over as soon
+as it is free within a process, and an flock on a file beside the database does the same
+between processes (`serve --intake-processes`, `bereikbaar worker`): the kernel wakes the
+waiter the moment the holder lets go. PostgreSQL needs none of this.
 """
 
 import contextlib
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 
 from django.db import connection
 
 _lock = threading.Lock()
+_files: dict[str, int] = {}  # database path -> the open lock file of this process
 
 
 @contextlib.contextmanager
@@ -21,4 +26,23 @@ def write_turn() -> Iterator[None]:
         yield
         return
     with _lock:
-        yield
+        fd = _lock_file(str(connection.settings_dict["NAME"]))
+        if fd is None:
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _lock_file(database: str) -> int | None:
+    """The lock file's descriptor, opened once per process (None for in-memory databases)."""
+    if database in _files:
+        return _files[database]
+    if not database or database.startswith(":memory:") or "mode=memory" in database:
+        _files[database] = None
+        return None
+    _files[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return _files[database]

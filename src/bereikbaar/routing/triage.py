@@ -19,6 +19,7 @@ from bereikbaar.routing import config, sla
 from bereikbaar.routing.assign import route
 from bereikbaar.routing.labels import explain
 from bereikbaar.routing.models import CaseRouting, MessageSignals, RoutingRule
+from bereikbaar.sqlrows import first, insert, update, values
 from bereikbaar.text.signals import Behaviour, Signals, analyse
 
 REPEAT_WINDOW = timedelta(hours=48)
@@ -34,7 +35,7 @@ def on_inbound(conversation: Conversation, message: Message, created: bool) -> l
     if created:  # inserted at the end, once, with everything decided below
         case = CaseRouting(conversation=conversation, first_inbound_at=at)
     else:
-        case = next(iter(CaseRouting.objects.raw(_CASE, [conversation.pk])), None)
+        case = first(CaseRouting, _CASE, [conversation.pk])
     if case is None:
         case = CaseRouting(conversation=conversation, first_inbound_at=at)
     conversation.routing = case
@@ -63,7 +64,7 @@ def on_inbound(conversation: Conversation, message: Message, created: bool) -> l
     fields += sla.plan(case, conversation, message.channel, at, settings)
     new_case = case.pk is None
     if not new_case:
-        case.save(update_fields=sorted(set(fields)))
+        update(case, sorted(set(fields)))
     if created and conversation.assignee_id is None:
         # A case already waiting is offered by the queue (resolve, hand-back, presence, the
         # sweep), not again on every message its customer sends: that re-counted every
@@ -73,7 +74,7 @@ def on_inbound(conversation: Conversation, message: Message, created: bool) -> l
             changed.append("team")
         route(conversation, channel=message.channel)  # a queued case: wait() fills it in
     if new_case:
-        case.save(force_insert=True)
+        insert(case)
     return changed
 
 
@@ -143,9 +144,8 @@ def behaviour(conversation: Conversation, message: Message, created: bool, at: d
     """What the text cannot show: repeat contacts, a second channel, minutes waited."""
     since = connection.ops.adapt_datetimefield_value(at - REPEAT_WINDOW)
     params = [conversation.contact_id, str(Message.Direction.INBOUND), since, message.pk]
-    earlier = [
-        (m.created_at, m.conversation_id, m.channel) for m in Message.objects.raw(_EARLIER, params)
-    ]
+    rows = values(Message, _EARLIER, params)
+    earlier = [(when, conv, channel) for _id, when, conv, channel in rows]
     earlier.reverse()
     sessions, previous = 0, None
     for when, _conv, _channel in earlier:
@@ -158,8 +158,8 @@ def behaviour(conversation: Conversation, message: Message, created: bool, at: d
     second = not created and conversation.is_active and any(ch != message.channel for _w, ch in own)
     waited = 0.0
     if not created and own:
-        last = Message.objects.raw(_ANSWERED, [conversation.pk, str(Message.Direction.OUTBOUND)])
-        answered = next((m.created_at for m in last), None)
+        last = values(Message, _ANSWERED, [conversation.pk, str(Message.Direction.OUTBOUND)])
+        answered = last[0][1] if last else None
         unanswered = [w for w, _ch in own if answered is None or w > answered]
         if unanswered:
             waited = (at - unanswered[0]).total_seconds() / 60
@@ -181,7 +181,7 @@ def store_signals(
 ) -> Signals:
     seen = behaviour(conversation, message, created, at)
     signals = analyse(message.text, seen)
-    MessageSignals.objects.create(
+    row = MessageSignals(
         message=message,
         language=signals.language,
         emotion=signals.emotion,
@@ -196,6 +196,7 @@ def store_signals(
             "broken_promise": seen.broken_promise,
         },
     )
+    insert(row)
     return signals
 
 
