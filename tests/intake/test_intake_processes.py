@@ -98,9 +98,7 @@ def split_server(tmp_path):
 
 def server_pid_of(base_url: str) -> int:
     port = base_url.rsplit(":", 1)[1]
-    found = subprocess.run(
-        ["pgrep", "-f", f"serve --port {port}"], capture_output=True, text=True
-    )
+    found = subprocess.run(["pgrep", "-f", f"serve --port {port}"], capture_output=True, text=True)
     return int(found.stdout.split()[0])
 
 
