@@ -11,7 +11,7 @@ Model.from_db, as the ORM itself does. Columns that are not fields become attrib
 from functools import lru_cache
 from typing import TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model, signals
 
 M = TypeVar("M", bound=Model)
@@ -107,19 +107,52 @@ def _plan(model: type[Model], names: tuple[str, ...], alias: str):
 def insert(instance: Model) -> Model:
     """INSERT the instance as save() would for a new row (auto_now_add and defaults applied)."""
     model = type(instance)
-    sql, fields, pk_is_auto = _insert_plan(model, connection.vendor)
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=connection.alias)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    db, alias = connection, connection.alias
+    sql, fields, pk_is_auto = _insert_plan(model, db.vendor)
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=alias)
+    params = [_prepared(f, plain, instance, True, db) for f, plain in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         if pk_is_auto:
             instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
-    instance._state.db = connection.alias
-    signals.post_save.send(
-        sender=model, instance=instance, created=True, raw=False, using=connection.alias
-    )
+    instance._state.db = alias
+    signals.post_save.send(sender=model, instance=instance, created=True, raw=False, using=alias)
     return instance
+
+
+# Fields whose value goes to the database as it is when it is already a plain Python value;
+# exact classes only (a subclass may prepare its values differently).
+_PLAIN_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.FloatField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.OneToOneField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.TextField,
+)
+_PLAIN_VALUES = (str, int, float, bool, type(None))
+
+
+def _is_plain(field) -> bool:
+    return type(field) in _PLAIN_FIELDS
+
+
+def _prepared(field, plain: bool, instance: Model, add: bool, db):
+    """What save() would send for this field: get_db_prep_save(pre_save()), skipped for a
+    plain value of a plain field, where both return the value itself (a third of the cost)."""
+    if plain:
+        value = getattr(instance, field.attname)
+        if type(value) in _PLAIN_VALUES:
+            return value
+    return field.get_db_prep_save(field.pre_save(instance, add), db)
 
 
 def update(instance: Model, fields: list[str]) -> None:
@@ -128,19 +161,20 @@ def update(instance: Model, fields: list[str]) -> None:
         return
     model = type(instance)
     names = frozenset(fields)
-    sql, plan = _update_plan(model, names, connection.vendor)
+    db, alias = connection, connection.alias
+    sql, plan = _update_plan(model, names, db.vendor)
     signals.pre_save.send(
-        sender=model, instance=instance, raw=False, using=connection.alias, update_fields=names
+        sender=model, instance=instance, raw=False, using=alias, update_fields=names
     )
-    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in plan]
-    with connection.cursor() as cursor:
+    params = [_prepared(f, plain, instance, False, db) for f, plain in plan]
+    with db.cursor() as cursor:
         cursor.execute(sql, [*params, instance.pk])
     signals.post_save.send(
         sender=model,
         instance=instance,
         created=False,
         raw=False,
-        using=connection.alias,
+        using=alias,
         update_fields=names,
     )
 
@@ -158,6 +192,7 @@ def _insert_plan(model: type[Model], vendor: str):
     fields = [f for f in model._meta.concrete_fields if not (auto and f is pk)]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = [(f, _is_plain(f)) for f in fields]
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - model metadata
     if auto:
@@ -175,5 +210,6 @@ def _update_plan(model: type[Model], names: frozenset[str], vendor: str):
     table = connection.ops.quote_name(meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     where = connection.ops.quote_name(meta.pk.column)
+    fields = [(f, _is_plain(f)) for f in fields]
     sql = f"UPDATE {table} SET {sets} WHERE {where} = %s"  # noqa: S608 - model metadata
     return sql, fields
