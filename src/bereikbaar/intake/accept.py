@@ -1,5 +1,13 @@
-"""accept(): the only thing a webhook does before it answers 2xx — one INSERT, committed."""
+"""accept(): the only thing a webhook does before it answers 2xx — one INSERT, committed.
 
+On SQLite, webhooks that arrive together share a commit (group commit): each adds its row to a
+queue and waits for the write turn; whoever gets the turn first inserts every row queued so far
+and commits once, and the others find theirs done. A commit there waits for the disk (fsync,
+synchronous=FULL): eight webhooks at once paid eight of those in a row, and the intake worker
+waited behind them. No 2xx leaves before its row is on disk either way.
+"""
+
+import threading
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -21,6 +29,7 @@ _INSERT = (
     " VALUES (%s, %s, %s, %s, %s, 'accepted', '', 0, '', '[]')"
     " ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id"
 )
+_EXISTING = "SELECT id FROM intake_inbound WHERE channel = %s AND dedupe_key = %s"
 
 
 def accept(channel: str, dedupe_key: str, payload: bytes, order_key: str = "") -> Accepted:
@@ -30,16 +39,63 @@ def accept(channel: str, dedupe_key: str, payload: bytes, order_key: str = "") -
     counts), and wakes the intake worker after that commit.
     """
     received_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    row = [channel, dedupe_key[:255], order_key[:320], payload, received_at]
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        return _accept_together(_Waiting(row))
     with write_turn(), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_INSERT, [channel, dedupe_key[:255], order_key[:320], payload, received_at])
-        row = cursor.fetchone()
-        if row is None:
-            cursor.execute(
-                "SELECT id FROM intake_inbound WHERE channel = %s AND dedupe_key = %s",
-                [channel, dedupe_key[:255]],
-            )
-            return Accepted(id=cursor.fetchone()[0], duplicate=True)
-        if connection.vendor == "postgresql":
-            cursor.execute(wakeup.NOTIFY_SQL)  # delivered on commit, to workers in any process
-        transaction.on_commit(wakeup.notify)
-    return Accepted(id=row[0], duplicate=False)
+        accepted = _insert(cursor, row)
+        if not accepted.duplicate:
+            if connection.vendor == "postgresql":
+                cursor.execute(wakeup.NOTIFY_SQL)  # delivered on commit, to workers anywhere
+            transaction.on_commit(wakeup.notify)
+    return accepted
+
+
+def _insert(cursor, row: list) -> Accepted:
+    cursor.execute(_INSERT, row)
+    found = cursor.fetchone()
+    if found is None:
+        cursor.execute(_EXISTING, row[:2])
+        return Accepted(id=cursor.fetchone()[0], duplicate=True)
+    return Accepted(id=found[0], duplicate=False)
+
+
+@dataclass
+class _Waiting:
+    row: list
+    done: bool = False
+    result: Accepted | None = None
+    error: BaseException | None = None
+
+
+_queue: list[_Waiting] = []
+_queue_lock = threading.Lock()
+
+
+def _accept_together(mine: _Waiting) -> Accepted:
+    with _queue_lock:
+        _queue.append(mine)
+    with write_turn():
+        if not mine.done:  # nobody took it along: take everyone waiting
+            with _queue_lock:
+                batch = _queue[:]
+                _queue.clear()
+            _commit(batch)
+    if mine.error is not None:
+        raise mine.error
+    return mine.result
+
+
+def _commit(batch: list[_Waiting]) -> None:
+    """Insert the rows in one transaction; each learns its own answer, or the shared error."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            results = [_insert(cursor, waiting.row) for waiting in batch]
+            if any(not r.duplicate for r in results):
+                transaction.on_commit(wakeup.notify)
+    except BaseException as exc:  # a failed commit fails every webhook in it: they retry
+        for waiting in batch:
+            waiting.error, waiting.done = exc, True
+        return
+    for waiting, result in zip(batch, results, strict=True):
+        waiting.result, waiting.done = result, True
