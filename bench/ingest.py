@@ -82,8 +82,11 @@ def write_results(
         f"500 customers (40 % by phone, the rest by email), the same sequence for every run; "
         f"closed loop of http.client threads (keep-alive where the server allows it), "
         f"127.0.0.1 only. Server and client share the same {info['nproc']} CPUs.",
-        "- **Ours:** `bereikbaar serve` — one process: uvicorn (ASGI) + the in-process intake "
-        "worker, SQLite (WAL) in a fresh data dir per run; one team, one online agent "
+        "- **Ours:** `bereikbaar serve`, in two shapes: *one process* (the embedded default: "
+        "uvicorn (ASGI) with the intake worker on a thread) and *intake process* "
+        "(`serve --intake-processes 1`: the same, with filing in a child process, events "
+        "back to the server's sockets through its hub). SQLite (WAL, synchronous=FULL for "
+        "accepts) in a fresh data dir per run; one team, one online agent "
         "(max_concurrent=1000, per-channel capacity left at the product default, 10 for the "
         "API channel, so most conversations wait in the team queue) connected to /ws/inbox/. "
         "POST /api/v1/inbound with a "
@@ -123,7 +126,7 @@ def write_results(
     if peer_note:
         lines += [f"**Peer not measured:** {peer_note}", ""]
     for row in rows:
-        o, p = row["ours"], row.get("peer")
+        p = row.get("peer")
         c = row["concurrency"]
         lines += [
             f"### Concurrency {c}",
@@ -132,32 +135,40 @@ def write_results(
             "(server clocks) | POST → agent push p50 / p99 ms | HTTP p50 / p99 ms "
             "| server CPU ms per message | other processes' CPU share (load avg at start) |",
             "|---|---|---|---|---|---|---|---|---|",
-            f"| **bereikbaar** | **{fmt(o['accepted_per_s'])}** | **{fmt(o['processed_per_s'])}** "
-            f"| {o['errors']} | {fmt(o['rp_p50_ms'], 1)} / {fmt(o['rp_p99_ms'], 1)} "
-            f"| {fmt(o['push_p50_ms'], 1)} / {fmt(o['push_p99_ms'], 1)} "
-            f"| {fmt(o['http_p50_ms'], 1)} / {fmt(o['http_p99_ms'], 1)} "
-            f"| {fmt(o['server_cpu_ms'], 2)} | {others(o)} |",
         ]
+        for label, o in row["ours"]:
+            lines.append(
+                f"| **bereikbaar, {label}** | **{fmt(o['accepted_per_s'])}** "
+                f"| **{fmt(o['processed_per_s'])}** "
+                f"| {o['errors']} | {fmt(o['rp_p50_ms'], 1)} / {fmt(o['rp_p99_ms'], 1)} "
+                f"| {fmt(o['push_p50_ms'], 1)} / {fmt(o['push_p99_ms'], 1)} "
+                f"| {fmt(o['http_p50_ms'], 1)} / {fmt(o['http_p99_ms'], 1)} "
+                f"| {fmt(o['server_cpu_ms'], 2)} | {others(o)} |"
+            )
         if p:
             lines.append(
                 f"| django-helpdesk | {fmt(p['per_s'])} | {fmt(p['per_s'])} (synchronous) "
                 f"| {p['errors']} | — | — | {fmt(p['p50_ms'], 1)} / {fmt(p['p99_ms'], 1)} "
                 f"| {fmt(p['server_cpu_ms'], 2)} | {others(p)} |"
             )
+            for label, o in row["ours"]:
+                lines.append(
+                    f"| **ratio ours ({label}) / peer** "
+                    f"| **{ratio(o['accepted_per_s'], p['per_s'])}** "
+                    f"| **{ratio(o['processed_per_s'], p['per_s'])}** | | | | "
+                    f"| **{ratio(p['server_cpu_ms'], o['server_cpu_ms'])} peer ÷ ours CPU** | |"
+                )
+        lines.append("")
+        for label, o in row["ours"]:
             lines.append(
-                f"| **ratio ours/peer** | **{ratio(o['accepted_per_s'], p['per_s'])}** "
-                f"| **{ratio(o['processed_per_s'], p['per_s'])}** | | | | "
-                f"| **{ratio(p['server_cpu_ms'], o['server_cpu_ms'])} peer ÷ ours CPU** | |"
+                f"Checks (ours, {label}): {o['processed']:,} processed, "
+                f"{o['quarantined']} quarantined, "
+                f"{o['unfinished']} unfinished; {o['messages']:,} messages in "
+                f"{o['conversations']:,} conversations ({o['assigned']:,} assigned to the agent); "
+                f"{o['pushed']:,} `message.created` events reached the agent's WebSocket"
+                + (f" (WebSocket error: {o['ws_error']})" if o["ws_error"] else "")
+                + f"; HTTP statuses {json.dumps(o['statuses'])}."
             )
-        lines += [
-            "",
-            f"Checks (ours): {o['processed']:,} processed, {o['quarantined']} quarantined, "
-            f"{o['unfinished']} unfinished; {o['messages']:,} messages in "
-            f"{o['conversations']:,} conversations ({o['assigned']:,} assigned to the agent); "
-            f"{o['pushed']:,} `message.created` events reached the agent's WebSocket"
-            + (f" (WebSocket error: {o['ws_error']})" if o["ws_error"] else "")
-            + f"; HTTP statuses {json.dumps(o['statuses'])}.",
-        ]
         if p:
             lines.append(
                 f"Peer HTTP statuses {json.dumps(p['statuses'])}"
@@ -186,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
         help="client threads, one run each (default: 1 8)",
     )
     ap.add_argument("--skip-peer", action="store_true", help="measure only bereikbaar")
+    ap.add_argument(
+        "--intake-processes",
+        type=int,
+        nargs="+",
+        default=[0, 1],
+        help="our shapes, one run each: 0 = one process, N = serve --intake-processes N "
+        "(default: 0 1)",
+    )
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     ap.add_argument(
         "--quiet-wait",
@@ -221,9 +240,18 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for c in args.concurrency:
-        quiet(args)
-        print(f"ours c={c}: fresh data dir, starting bereikbaar serve", file=sys.stderr, flush=True)
-        row = {"concurrency": c, "ours": ours.summary(ours.measure(workload, c))}
+        row = {"concurrency": c, "ours": []}
+        for processes in args.intake_processes:
+            label = f"intake process{'es' if processes > 1 else ''}" if processes else "one process"
+            if processes > 1:
+                label = f"{processes} {label}"
+            quiet(args)
+            print(
+                f"ours c={c} ({label}): fresh data dir, starting bereikbaar serve",
+                file=sys.stderr,
+                flush=True,
+            )
+            row["ours"].append((label, ours.summary(ours.measure(workload, c, processes))))
         if not peer_note:
             quiet(args)
             print(f"peer c={c}: fresh project, starting gunicorn -w 2", file=sys.stderr, flush=True)
