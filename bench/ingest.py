@@ -205,6 +205,14 @@ def main(argv: list[str] | None = None) -> int:
         help="our shapes, one run each: 0 = one process, N = serve --intake-processes N "
         "(default: 0 1)",
     )
+    ap.add_argument(
+        "--postgres",
+        default="",
+        metavar="URL",
+        help="also measure serve --intake-processes 1 on a fresh database of this PostgreSQL "
+        "server (its CPU then counts as another process's, not the server's)",
+    )
+    ap.add_argument("--redis", default="", metavar="URL", help="with --postgres: REDIS_URL")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     ap.add_argument(
         "--quiet-wait",
@@ -252,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             row["ours"].append((label, ours.summary(ours.measure(workload, c, processes))))
+        if args.postgres:
+            label = "intake process, PostgreSQL" + (" + Redis" if args.redis else "")
+            quiet(args)
+            print(f"ours c={c} ({label})", file=sys.stderr, flush=True)
+            run = ours.measure(workload, c, 1, postgres=args.postgres, redis=args.redis)
+            row["ours"].append((label, ours.summary(run)))
         if not peer_note:
             quiet(args)
             print(f"peer c={c}: fresh project, starting gunicorn -w 2", file=sys.stderr, flush=True)

@@ -11,6 +11,7 @@ login page is not needed for that) and counts the message.created events it is p
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -19,9 +20,11 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from cpu import Meter, Share
 from load import Result, percentile, run
@@ -101,9 +104,9 @@ def _cli(env: dict, *args: str) -> str:
     return out.stdout
 
 
-def _ts(value: str) -> float:
-    """Django's SQLite datetime text (naive UTC) -> epoch seconds."""
-    dt = datetime.fromisoformat(value)
+def _ts(value) -> float:
+    """Django's SQLite datetime text (naive UTC), or PostgreSQL's datetime -> epoch seconds."""
+    dt = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
@@ -190,11 +193,56 @@ def bodies_for(workload, run_tag: str) -> list[bytes]:
     return out
 
 
+@contextmanager
+def scale_out(env: dict, postgres: str, redis: str):
+    """With `postgres` (a server URL), the run gets a fresh database there, dropped after."""
+    if not postgres:
+        yield env
+        return
+    import psycopg
+
+    name = f"bench_ingest_{secrets.token_hex(4)}"
+    parts = urlsplit(postgres)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {
+            **env,
+            "DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")),
+            **({"REDIS_URL": redis} if redis else {}),
+        }
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reader(env: dict, data_dir: Path):
+    """A read connection to the server's database, to count what it has processed."""
+    if url := env.get("DATABASE_URL"):
+        import psycopg
+
+        return psycopg.connect(url, autocommit=True)
+    db_path = data_dir / "bereikbaar.sqlite3"
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+
+
 def measure(
-    workload, concurrency: int, intake_processes: int = 0, wait_timeout: float = 120.0
+    workload,
+    concurrency: int,
+    intake_processes: int = 0,
+    postgres: str = "",
+    redis: str = "",
+    wait_timeout: float = 120.0,
 ) -> OursRun:
-    """One run against `bereikbaar serve` (with `--intake-processes N` when N > 0)."""
+    """One run against `bereikbaar serve` (with `--intake-processes N` when N > 0), on SQLite
+    or, with `postgres`, on a fresh database of that server (and Redis, with `redis`)."""
     data_dir, env = fresh_env(f"ours-c{concurrency}-p{intake_processes}-")
+    with scale_out(env, postgres, redis) as env:
+        return _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeout)
+
+
+def _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeout) -> OursRun:
     _cli(env, "manage", "migrate", "--verbosity", "0")
     session = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])[
         "session"
@@ -232,8 +280,7 @@ def measure(
             on_response=lambda i, t_sent, body: sent_at.__setitem__(json.loads(body)["id"], t_sent),
         )
         out = OursRun(http=result)
-        db_path = data_dir / "bereikbaar.sqlite3"
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        db = _reader(env, data_dir)
         try:
             deadline = time.monotonic() + wait_timeout
             while True:
@@ -281,7 +328,8 @@ def measure(
         out.ws_error = agent.error
         out.pushed = 0
         for inbound_id, _received, _processed, message_ids in rows:
-            for message_id in json.loads(message_ids):
+            ids = json.loads(message_ids) if isinstance(message_ids, str) else message_ids
+            for message_id in ids:
                 got = agent.received.get(message_id)
                 if got is not None and inbound_id in sent_at:
                     out.pushed += 1
