@@ -94,3 +94,40 @@ def test_a_message_seen_before_is_not_filed_twice(service):
     drain()
     assert Message.objects.count() == 1
     assert Conversation.objects.count() == 1
+
+
+def test_a_reads_only_channel_is_parsed_before_the_write_turn(service, monkeypatch):
+    """On SQLite, parsing (and reading the text) happens while webhooks can still commit;
+    a parser that writes is only ever run inside the filing transaction."""
+    from django.db import connection
+
+    from bereikbaar.intake import registry, writelock
+    from bereikbaar.intake.message import InboundMessage
+
+    seen = []
+
+    def parser(raw: bytes):
+        seen.append(writelock._lock.locked())
+        return [InboundMessage("api", raw.decode(), [("email", "vooraf@example.nl")], text="Hoi")]
+
+    monkeypatch.setitem(registry._parsers, "api", parser)
+    accept("api", "early", b"early")
+    assert drain() == 1
+    assert Message.objects.filter(provider_id="early").exists()
+    if connection.vendor == "sqlite":
+        assert seen == [False]  # parsed once, before the turn was taken
+    monkeypatch.setattr(registry, "_reads_only", set())  # a channel whose parser writes
+    seen.clear()
+    accept("api", "late", b"late")
+    assert drain() == 1
+    if connection.vendor == "sqlite":
+        assert seen == [True]
+
+
+def test_a_payload_that_fails_to_parse_before_the_turn_is_quarantined_with_its_reason(service):
+    accepted = accept("api", "broken", b"{not json")
+    assert drain() == 1
+    row = Inbound.objects.get(pk=accepted.id)
+    assert row.status == Inbound.Status.QUARANTINED
+    assert "json" in row.error.lower()
+    assert not Message.objects.exists()

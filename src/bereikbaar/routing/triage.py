@@ -176,6 +176,12 @@ def behaviour(conversation: Conversation, message: Message, created: bool, at: d
     )
 
 
+def prepare(text: str) -> None:
+    """Read a text before its message is filed (the worker calls this before taking SQLite's
+    write turn): store_signals then finds the reading done."""
+    # TODO(lead): signals.read() once the text speed-up lands
+
+
 def store_signals(
     conversation: Conversation, message: Message, created: bool, at: datetime
 ) -> Signals:

@@ -12,5 +12,5 @@ class ApiChannelConfig(AppConfig):
         from bereikbaar.delivery import senders
         from bereikbaar.intake import registry
 
-        registry.register("api", parse)
+        registry.register("api", parse, reads_only=True)
         senders.register("api", send)
