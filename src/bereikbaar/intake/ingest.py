@@ -77,7 +77,9 @@ def apply_update(update: DeliveryUpdate) -> Message | None:
 def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
     """Thread by what the message answers, then a quoted case number, then the contact's open
     case on any channel (one story); otherwise a new case."""
-    active = Conversation.objects.select_for_update().filter(contact=contact)
+    def active():  # built only when a hint names a case: the ORM's filter() is not free
+        return Conversation.objects.select_for_update().filter(contact=contact)
+
     if inbound.references:
         answered = (
             Message.objects.filter(
@@ -87,9 +89,9 @@ def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conver
             .first()
         )
         if answered:
-            return _with(active.get(pk=answered.conversation_id), contact), False
+            return _with(active().get(pk=answered.conversation_id), contact), False
     if inbound.conversation_ref:
-        quoted = active.filter(pk=inbound.conversation_ref).first()
+        quoted = active().filter(pk=inbound.conversation_ref).first()
         if quoted:
             return _with(quoted, contact), False
     if conversation := _current(contact):
