@@ -302,3 +302,18 @@ class TestBehaviour:
     def test_behaviour_on_empty_text(self):
         sig = analyse("", Behaviour(broken_promise=True))
         assert sig.scores["impatient"] > 0
+
+
+def test_a_text_read_in_advance_gives_the_same_analysis_as_one_read_now():
+    """The worker reads texts before it takes the write turn; analyse() must not differ."""
+    from bereikbaar.text import signals
+    from bereikbaar.text.signals import Behaviour, _read, analyse, read
+
+    text = "Dit is nu al de DERDE keer!! Mijn stroom is afgesloten en ik heb een baby thuis."
+    seen = Behaviour(repeat_contacts_48h=2, minutes_waited=45.0)
+    assert read(text) is read(text)  # kept
+    assert read(text) == _read(text)
+    kept = analyse(text, seen).as_dict()
+    signals._READINGS.clear()
+    assert analyse(text, seen).as_dict() == kept  # the same, read anew
+    assert analyse(text).as_dict() != kept  # what the platform knows still counts

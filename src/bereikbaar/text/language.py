@@ -12,6 +12,8 @@ undecided falls back to Dutch, the platform's default.
 from __future__ import annotations
 
 import threading
+from functools import cache
+from operator import attrgetter
 
 from bereikbaar.text.lexicon import language_words
 from bereikbaar.text.tokens import Token
@@ -24,6 +26,7 @@ _MIN_CONFIDENCE = 0.5
 _lock = threading.Lock()
 _detector = None
 _CODES: dict[str, str] = {}
+_LOW = attrgetter("low")
 
 
 def _get_detector():
@@ -44,17 +47,29 @@ def _get_detector():
     return _detector
 
 
+@cache
+def _languages_of() -> dict[str, tuple[str, ...]]:
+    """Folded word -> the languages it is a frequent word of, in ``language.txt`` order.
+
+    One lookup per word instead of one per word and language.
+    """
+    table: dict[str, list[str]] = {}
+    for lang, vocab in language_words().items():
+        for word in vocab:
+            table.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in table.items()}
+
+
 def _counts(words: list[Token]) -> dict[str, int]:
-    counts = {lang: 0 for lang in language_words()}
-    for tok in words[:500]:
-        for lang, vocab in language_words().items():
-            if tok.low in vocab:
+    counts = dict.fromkeys(language_words(), 0)
+    for langs in map(_languages_of().get, map(_LOW, words[:500])):
+        if langs:
+            for lang in langs:
                 counts[lang] += 1
     return counts
 
 
-def _vote(words: list[Token]) -> str | None:
-    counts = _counts(words)
+def _vote(counts: dict[str, int]) -> str | None:
     best = max(counts.values(), default=0)
     if best == 0:
         return None
@@ -69,8 +84,9 @@ def detect(text: str, words: list[Token]) -> tuple[str, str | None]:
     letters = [t for t in words if not t.number]
     if not letters:
         return DEFAULT, "no words: default language"
+    counts = _counts(letters)  # every path below needs the word counts: count once
     if len(letters) < _SHORT:
-        voted = _vote(letters)
+        voted = _vote(counts)
         if voted is not None:
             return voted, "short text: decided by frequent words"
     try:
@@ -79,15 +95,14 @@ def detect(text: str, words: list[Token]) -> tuple[str, str | None]:
         values = []
     if values and values[0].value >= _MIN_CONFIDENCE and len(letters) >= _SHORT:
         code = _CODES.get(values[0].language.name, DEFAULT)
-        counts = _counts(letters)
         if counts.get(code, 0) == 0 and max(counts.values(), default=0) >= 2:
             # lingua's low-accuracy mode can pick a language none of whose common words occur
             # (mixed Dutch/English → French); the words overrule it then
-            voted = _vote(letters)
+            voted = _vote(counts)
             if voted is not None:
                 return voted, "mixed or uncertain: decided by frequent words"
         return code, None
-    voted = _vote(letters)
+    voted = _vote(counts)
     if voted is not None:
         return voted, "uncertain: decided by frequent words"
     if values and values[0].value >= 0.8:

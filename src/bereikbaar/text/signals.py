@@ -36,6 +36,7 @@ means urgency ≥ :data:`URGENT_AT`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,10 @@ _INTENSIFIER_REACH = 2
 _SARCASM_EMOJI = frozenset({"🙄", "😒"})
 _AGAIN = frozenset({"weer", "alweer", "again"})
 _TIE_ORDER = {"angry": 0, "nervous": 1, "impatient": 2, "grateful": 3}
+_BY_TIE_ORDER = tuple(sorted(_TIE_ORDER, key=_TIE_ORDER.__getitem__))
+# In ASCII, a word of three or more characters in capitals has two capitals in a row (or
+# around an apostrophe: "A'B").
+_ASCII_CAPS = re.compile(r"[A-Z]'?[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +265,10 @@ def _sarcastic(
     return False
 
 
-def _is_request(words: list[Token], sentence: int, classes: dict[str, frozenset[str]]) -> bool:
-    return any(t.low in classes["request"] for t in words if t.sentence == sentence)
+def _request_sentences(words: list[Token], classes: dict[str, frozenset[str]]) -> set[int]:
+    """The sentences holding a request word ("graag", "kunt", ...): one pass for all."""
+    request = classes["request"]
+    return {t.sentence for t in words if t.low in request}
 
 
 def _emotion_reasons(toks: Tokens, classes: dict[str, frozenset[str]]) -> list[Reason]:
@@ -272,6 +279,7 @@ def _emotion_reasons(toks: Tokens, classes: dict[str, frozenset[str]]) -> list[R
     sarcasm = bool(_SARCASM_EMOJI.intersection(toks.emoji))
     positive = {p for m in matches if m.cue.label == "grateful" for p in m.positions}
     complaint = classes["complaint"]
+    requests: set[int] | None = None  # computed for the first "thanks" cue only
     for m in matches:
         cue = m.cue
         text = m.text(words)
@@ -312,8 +320,10 @@ def _emotion_reasons(toks: Tokens, classes: dict[str, frozenset[str]]) -> list[R
         elif "thanks" in flags and factor == 1.0:
             nxt = m.positions[-1] + 1
             bare = nxt >= len(words) or words[nxt].low not in {"voor", "for", "daarvoor"}
+            if requests is None:
+                requests = _request_sentences(words, classes)
             earlier_request = any(
-                s in toks.questions or _is_request(words, s, classes) for s in range(sentence)
+                s in toks.questions or s in requests for s in range(sentence)
             ) or (sentence in toks.questions and m.start > 0)
             if bare and earlier_request:
                 weight = 0.3
@@ -336,26 +346,32 @@ def _emotion_reasons(toks: Tokens, classes: dict[str, frozenset[str]]) -> list[R
     return reasons
 
 
-def _typography(toks: Tokens, raw: dict[str, float]) -> list[Reason]:
+def _typography(text: str, toks: Tokens, raw: dict[str, float]) -> list[Reason]:
     out: list[Reason] = []
-    leading = _leading(raw)
-    bangs = sum(1 for p in toks.punct if p.count("!") >= 2)
-    if bangs and leading:
+    # what a run must hold, tested on all of them at once: most texts skip the counting
+    marks = "".join(toks.punct)
+    bangs = 0
+    if marks.count("!") >= 2:
+        bangs = sum(1 for p in toks.punct if p.count("!") >= 2)
+    if bangs and (leading := _leading(raw)):
         out.append(Reason(leading, "!!", min(0.8, 0.4 * bangs), note="typography"))
-    asks = sum(1 for p in toks.punct if p.count("?") >= 2 or ("?" in p and "!" in p))
+    asks = 0
+    if marks.count("?") >= 2 or ("?" in marks and "!" in marks):
+        asks = sum(1 for p in toks.punct if p.count("?") >= 2 or ("?" in p and "!" in p))
     if asks:
         out.append(Reason("impatient", "??", min(1.0, 0.6 * asks), note="typography"))
+    if text.isascii() and not _ASCII_CAPS.search(text):
+        return out  # no word of three or more in capitals: skip looking at every word
     long_words = [t for t in toks.words if len(t.text) >= 3 and not t.number]
     shouted = [t for t in long_words if t.text.isupper()]
     if len(shouted) >= 3 and len(shouted) >= 0.5 * len(long_words):
-        out.append(
-            Reason(leading or "angry", " ".join(t.text for t in shouted[:4]), 1.0, note="capitals")
-        )
+        cue = " ".join(t.text for t in shouted[:4])
+        out.append(Reason(_leading(raw) or "angry", cue, 1.0, note="capitals"))
     return out
 
 
 def _leading(raw: dict[str, float]) -> str | None:
-    best = max(EMOTIONS, key=lambda e: (raw[e], -_TIE_ORDER[e]))
+    best = max(_BY_TIE_ORDER, key=raw.__getitem__)  # the first of equals: ties by _TIE_ORDER
     return best if raw[best] > 0 else None
 
 
@@ -393,40 +409,88 @@ def analyse(text: object, behaviour: Behaviour | None = None) -> Signals:
         return _neutral(_language.DEFAULT, f"could not analyse: {type(exc).__name__}", [])
 
 
-def _analyse(text: object, behaviour: Behaviour | None) -> Signals:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a text says on its own, before what the platform knows is added: all the costly
+    part of analyse(). The intake worker reads a text before it takes SQLite's write turn
+    (read()), and analyse() then finds the reading among the last ones made."""
+
+    language: str
+    opening: tuple[Reason, ...] = ()  # input notes and the language note
+    emotion: tuple[Reason, ...] = ()  # the cues and the typography
+    urgency: tuple[Reason, ...] = ()
+    alarm: tuple[Reason, ...] = ()
+    neutral: str = ""  # too little to judge: why (then only `opening` counts)
+
+
+_READINGS: dict[str, Reading] = {}
+_READINGS_KEPT = 256  # a worker's batch; emptied when full (texts rarely come back later)
+
+
+def read(text: object) -> Reading:
+    """The reading of a text, kept for the last texts read (a pure function of the text)."""
+    if not isinstance(text, str):
+        return _read(text)
+    found = _READINGS.get(text)
+    if found is None:
+        if len(_READINGS) >= _READINGS_KEPT:
+            _READINGS.clear()
+        found = _READINGS[text] = _read(text)
+    return found
+
+
+def _read(text: object) -> Reading:
     cleaned = clean(text)
-    extra = behaviour_reasons(behaviour)
     if cleaned.unusable:
-        signals = _neutral(_language.DEFAULT, cleaned.unusable, cleaned.notes)
-        return _with_behaviour(signals, extra) if extra else signals
+        return _too_little(cleaned.unusable, cleaned.notes)
     toks = tokenise(cleaned.text)
     if not any(not t.number for t in toks.words):
         what = "only emoji" if toks.emoji else "no words"
-        signals = _neutral(_language.DEFAULT, f"{what}: too little text to judge", cleaned.notes)
+        reading = _too_little(f"{what}: too little text to judge", cleaned.notes)
         if toks.emoji:
-            signals.reasons.insert(0, Reason("neutral", "".join(toks.emoji[:10]), 0.0, "emoji"))
-        return _with_behaviour(signals, extra) if extra else signals
+            emoji = Reason("neutral", "".join(toks.emoji[:10]), 0.0, "emoji")
+            reading = Reading(reading.language, (emoji, *reading.opening), neutral=reading.neutral)
+        return reading
     classes = word_classes()
     lang, lang_note = _language.detect(cleaned.text, toks.words)
-    reasons: list[Reason] = [Reason("neutral", n, 0.0, note="input") for n in cleaned.notes]
+    opening = [Reason("neutral", n, 0.0, note="input") for n in cleaned.notes]
     if lang_note:
-        reasons.append(Reason("language", lang, 0.0, note=lang_note))
+        opening.append(Reason("language", lang, 0.0, note=lang_note))
     emotion = _emotion_reasons(toks, classes)
-    raw = _raw(emotion)
-    emotion += _typography(toks, raw)
-    emotion += extra
-    raw = _raw(emotion)
-    urgency_reasons = _urgency_reasons(toks, classes)
-    emotion += _alarm(urgency_reasons)
-    raw = _raw(emotion)
-    reasons += emotion + urgency_reasons
-    return _finish(lang, raw, urgency_reasons, reasons)
+    emotion += _typography(cleaned.text, toks, _raw(emotion))
+    urgency = _urgency_reasons(toks, classes)
+    return Reading(lang, tuple(opening), tuple(emotion), tuple(urgency), tuple(_alarm(urgency)))
+
+
+def _too_little(why: str, notes: list[str]) -> Reading:
+    signals = _neutral(_language.DEFAULT, why, notes)
+    return Reading(signals.language, tuple(signals.reasons), neutral=why)
+
+
+def _analyse(text: object, behaviour: Behaviour | None) -> Signals:
+    extra = behaviour_reasons(behaviour)
+    reading = read(text)
+    if reading.neutral:
+        signals = Signals(
+            reading.language,
+            "neutral",
+            dict.fromkeys(EMOTIONS, 0.0),
+            False,
+            0.0,
+            list(reading.opening),
+        )
+        return _with_behaviour(signals, extra) if extra else signals
+    emotion = [*reading.emotion, *extra, *reading.alarm]
+    reasons = [*reading.opening, *emotion, *reading.urgency]
+    return _finish(reading.language, _raw(emotion), list(reading.urgency), reasons)
 
 
 def _alarm(urgency_reasons: list[Reason]) -> list[Reason]:
     """Money leaving an account, a security scare or losing heat or power makes people nervous,
     whether they say so or not."""
-    out = []
+    out: list[Reason] = []
+    if not urgency_reasons:
+        return out
     for kind, cap in (("money", 0.6), ("security", 0.6), ("service", 0.4)):
         weight = sum(r.weight for r in urgency_reasons if r.kind == kind)
         if weight > 0:
