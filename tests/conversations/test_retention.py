@@ -97,6 +97,7 @@ def test_a_dry_run_counts_and_deletes_nothing(db):
         "messages": 1,
         "attachments": 1,
         "per_policy": {str(RetentionPolicy.objects.get()): 1},
+        "held": 0,
     }
     assert alive(old) == [True] and Attachment.objects.count() == 1
 

@@ -26,6 +26,7 @@ from bereikbaar.api.schemas import (
     StatusName,
     TagsIn,
 )
+from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import Conversation, Message
 from bereikbaar.delivery import reply as delivery
 from bereikbaar.routing import casework
@@ -52,6 +53,7 @@ def get_visible(request: HttpRequest, conversation_id: int) -> Conversation:
         .first()
     )
     if conversation is None:
+        access_log.refused(request, conversation_id)  # the answer stays the missing id's
         raise ApiError(404, "not_found", f"no conversation {conversation_id}")
     return conversation
 
@@ -111,8 +113,10 @@ def list_conversations(
 
 @router.get(ONE, response=ConversationDetail)
 def get_conversation(request: HttpRequest, conversation_id: int):
-    """One conversation with its contact."""
-    return get_visible(request, conversation_id)
+    """One conversation with its contact. Audited (at most once per 10 minutes per user)."""
+    conversation = get_visible(request, conversation_id)
+    access_log.opened(request, conversation.pk)
+    return conversation
 
 
 @router.get(ONE + "/messages", response=list[MessageOut])
@@ -120,6 +124,7 @@ def get_conversation(request: HttpRequest, conversation_id: int):
 def list_messages(request: HttpRequest, conversation_id: int):
     """The conversation's messages (inbound, outbound and internal notes), oldest first."""
     conversation = get_visible(request, conversation_id)
+    access_log.opened(request, conversation.pk)
     return conversation.messages.prefetch_related("attachments").order_by("created_at", "id")
 
 

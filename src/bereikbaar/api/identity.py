@@ -17,6 +17,7 @@ from bereikbaar.contacts.models import Contact, MergeRecord
 from bereikbaar.contacts.preferences import allowed_channels
 from bereikbaar.contacts.privacy import EraseBlocked, erase, export
 from bereikbaar.contacts.suggest import suggestions
+from bereikbaar.conversations import access_log
 from bereikbaar.routing.access import visible_conversations
 from bereikbaar.stories.caselink import LinkError, candidates, link, unlink
 from bereikbaar.stories.models import CaseLink
@@ -125,7 +126,7 @@ def get_channels(request: HttpRequest, contact_id: int):
 def get_export(request: HttpRequest, contact_id: int):
     """Everything about the contact (GDPR access request). Administrators only; audited."""
     _admin(request)
-    return export(_contact(contact_id), by=request.user)
+    return export(_contact(contact_id), by=request.user, ip=access_log.client_ip(request))
 
 
 @router.post("/contacts/{int:contact_id}/erase")
@@ -142,6 +143,7 @@ def post_erase(request: HttpRequest, contact_id: int):
 def _conversation(request: HttpRequest, pk: int):
     conv = visible_conversations(request.user).filter(pk=pk).first()
     if conv is None:
+        access_log.refused(request, pk)  # the answer stays the missing id's
         raise ApiError(404, "not_found", f"no conversation {pk}")
     return conv
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bereikbaar.contacts.models import Consent, Contact, Identity
+from bereikbaar.contacts.models import AuditEntry, Consent, Contact, Identity
 
 
 class IdentityInline(admin.TabularInline):
@@ -27,6 +27,25 @@ class ConsentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: who viewed, exported, merged or erased which contact, when, from where."""
+
+    list_display = ["at", "action", "contact_id", "actor", "ip"]
+    list_filter = ["action"]
+    search_fields = ["=contact_id", "actor__username", "ip"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -3,10 +3,12 @@
 from bereikbaar.contacts.models import AuditEntry
 
 
-def audit(actor, action: str, contact_id: int, detail: dict | None = None) -> AuditEntry:
+def audit(
+    actor, action: str, contact_id: int, detail: dict | None = None, ip: str | None = None
+) -> AuditEntry:
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
-        actor=actor, action=action, contact_id=contact_id, detail=detail or {}
+        actor=actor, action=action, contact_id=contact_id, detail=detail or {}, ip=ip or None
     )
 
 

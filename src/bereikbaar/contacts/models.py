@@ -166,10 +166,15 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     contact_id = models.BigIntegerField(db_index=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Where the request came from (REMOTE_ADDR), for "who exported X, from where"; empty for
+    # work no request asked for (a job, a customer's own link).
+    ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("auditregel contact")
+        verbose_name_plural = _("auditlog contacten")
 
     def __str__(self) -> str:
         return f"{self.action} #{self.contact_id}"

@@ -21,6 +21,7 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bereikbaar.contacts import erasure_log
 from bereikbaar.contacts.audit import audit
@@ -73,8 +74,9 @@ def is_erased(kind: str, value: str) -> bool:
     return ErasedIdentity.objects.filter(digest__in=digests).exists()
 
 
-def export(contact: Contact, by=None) -> dict:
-    """Everything about ``contact`` as JSON-ready data; other people appear only as roles."""
+def export(contact: Contact, by=None, ip: str | None = None) -> dict:
+    """Everything about ``contact`` as JSON-ready data; other people appear only as roles.
+    Audited with the actor and ``ip``, the address the request came from."""
     data = {
         "contact": {
             "id": contact.pk,
@@ -111,7 +113,7 @@ def export(contact: Contact, by=None) -> dict:
     }
     for name, section in _SECTIONS.items():
         data[name] = section.export(contact)
-    audit(by, AuditEntry.Action.EXPORT, contact.pk, {"sections": sorted(data)})
+    audit(by, AuditEntry.Action.EXPORT, contact.pk, {"sections": sorted(data)}, ip=ip)
     return data
 
 
@@ -147,6 +149,15 @@ def erase(contact: Contact | int, by=None, reason: str = "") -> dict[str, int]:
                 f"contact #{pk} is samengevoegd met #{contact.merged_into_id}; wis dat contact"
             )
         people = [contact, *Contact.objects.filter(merged_into=contact)]
+        held = _held_conversations(people)
+        if held:
+            raise EraseBlocked(
+                _(
+                    "Contact #%(contact)s kan niet gewist worden: gesprek %(ids)s valt onder een "
+                    "juridische bewaarplicht. Een beheerder moet die eerst opheffen."
+                )
+                % {"contact": pk, "ids": ", ".join(f"#{c}" for c in held)}
+            )
         for person in people:
             for name, section in _SECTIONS.items():
                 why = section.blocker(person)
@@ -158,6 +169,17 @@ def erase(contact: Contact | int, by=None, reason: str = "") -> dict[str, int]:
                 counts[name] = counts.get(name, 0) + n
         audit(by, AuditEntry.Action.ERASE, pk, {"counts": counts, "reason": reason})
     return counts
+
+
+def _held_conversations(people: list[Contact]) -> list[int]:
+    """Ids of these contacts' conversations under a legal hold. Read through the reverse
+    relation the conversations floor declares (``Contact.conversations``), so this floor
+    imports nothing above it; the hold is the one thing an erasure request must not override."""
+    return sorted(
+        pk
+        for person in people
+        for pk in person.conversations.filter(legal_hold=True).values_list("pk", flat=True)
+    )
 
 
 def _erase_one(contact: Contact) -> dict[str, int]:

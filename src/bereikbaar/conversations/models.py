@@ -1,6 +1,8 @@
-"""Conversation (the case), Message (one contact moment on one channel), Attachment."""
+"""Conversation (the case), Message (one contact moment on one channel), Attachment, and the
+audit trail of who opened, was refused or put on hold a conversation (AccessEntry)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,14 @@ class Conversation(models.Model):
     last_inbound_channel = models.CharField(max_length=16, choices=CHANNELS, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # A legal hold keeps the conversation whatever retention or an erasure request says, until
+    # an administrator lifts it (set and cleared in the Django admin, audited as AccessEntry).
+    legal_hold = models.BooleanField(
+        _("juridische bewaarplicht"),
+        default=False,
+        help_text=_("Niet verwijderen of wissen, ook niet na de bewaartermijn of op verzoek."),
+    )
+    legal_hold_reason = models.TextField(_("reden bewaarplicht"), blank=True)
 
     class Meta:
         indexes = [
@@ -69,6 +79,11 @@ class Conversation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    def clean(self) -> None:
+        """A hold without a reason cannot be judged later, nor lifted with confidence."""
+        if self.legal_hold and not self.legal_hold_reason.strip():
+            raise ValidationError({"legal_hold_reason": _("Geef een reden voor de bewaarplicht.")})
 
 
 class Message(models.Model):
@@ -232,3 +247,41 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.counts.get('conversations', 0)}"
+
+
+class AccessEntry(models.Model):
+    """One line of the conversation audit trail: who opened a conversation, who was refused one
+    (another team's: the asker got the same 404 as for a missing id), and who set or lifted a
+    legal hold, when and from which address. It answers "who saw conversation X, when, from
+    where" after a breach (AVG art. 33). The conversation is kept by id, not by foreign key, so
+    the line outlives retention and can name a conversation its asker may not see."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("geopend")
+        REFUSED = "refused", _("toegang geweigerd")
+        HOLD_SET = "hold_set", _("bewaarplicht ingesteld")
+        HOLD_CLEARED = "hold_cleared", _("bewaarplicht opgeheven")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    action = models.CharField(_("actie"), max_length=16, choices=Action.choices)
+    conversation_id = models.BigIntegerField(_("gespreksnummer"), db_index=True)
+    route = models.CharField(_("route"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "conversation_id", "action", "at"])]
+        verbose_name = _("auditregel gesprek")
+        verbose_name_plural = _("auditlog gesprekken")
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.conversation_id}"

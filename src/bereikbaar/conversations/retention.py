@@ -4,8 +4,8 @@ A policy covers one inbox: a channel, optionally narrowed to one team (a team's 
 the channel-wide one). A resolved conversation goes when *every* channel it used is covered
 and the longest of those periods has passed since it was resolved; a conversation that used a
 channel without a policy is kept. Open, pending and snoozed conversations are never touched,
-and neither are contacts (their identities, consents and preferences are the customer's, not
-an inbox's).
+nor are conversations under a legal hold (counted as "held" in every run, dry or not), nor
+contacts (their identities, consents and preferences are the customer's, not an inbox's).
 
 Deleting a conversation takes its messages, attachments (rows and files), case links, SLA
 records and surveys with it (foreign keys cascade, files are removed here). Floors above that
@@ -46,6 +46,7 @@ class Outcome:
     messages: int = 0
     attachments: int = 0
     per_policy: dict[str, int] = field(default_factory=dict)
+    held: int = 0  # due, but kept because of a legal hold
 
     def as_dict(self) -> dict:
         return {
@@ -53,6 +54,7 @@ class Outcome:
             "messages": self.messages,
             "attachments": self.attachments,
             "per_policy": self.per_policy,
+            "held": self.held,
         }
 
 
@@ -72,7 +74,7 @@ def _candidates(policies: list[RetentionPolicy], now: datetime) -> Iterator[list
             status=Conversation.Status.RESOLVED, resolved_at__lt=now - shortest * MONTH
         )
         .order_by("pk")
-        .values("pk", "team_id", "resolved_at")
+        .values("pk", "team_id", "resolved_at", "legal_hold")
     )
     last = 0
     while True:
@@ -98,6 +100,13 @@ def _channels(ids: list[int]) -> dict[int, set[str]]:
 
 def due(now: datetime | None = None) -> Iterator[tuple[int, str]]:
     """(conversation id, the governing policy's label) of every conversation due for deletion."""
+    for pk, label, held in _due(now):
+        if not held:
+            yield pk, label
+
+
+def _due(now: datetime | None = None) -> Iterator[tuple[int, str, bool]]:
+    """Like due(), with the conversations under a legal hold too, flagged, so runs count them."""
     now = now or timezone.now()
     policies = list(RetentionPolicy.objects.filter(enabled=True).select_related("team"))
     if not policies:
@@ -111,7 +120,7 @@ def due(now: datetime | None = None) -> Iterator[tuple[int, str]]:
                 continue  # a channel without a policy (or no messages at all): keep
             longest = max(governing, key=lambda p: p.months)
             if row["resolved_at"] < now - longest.months * MONTH:
-                yield row["pk"], str(longest)
+                yield row["pk"], str(longest), row["legal_hold"]
 
 
 def _delete(ids: list[int]) -> tuple[int, int]:
@@ -138,7 +147,8 @@ def apply(
     now: datetime | None = None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> RetentionRun:
-    """Delete (or, dry, count) every conversation whose retention is over; record the run."""
+    """Delete (or, dry, count) every conversation whose retention is over and that is not
+    under a legal hold (those are counted as "held"); record the run."""
     run = RetentionRun.objects.create(dry_run=dry_run, by=by)
     outcome = Outcome()
     batch: list[int] = []
@@ -157,7 +167,10 @@ def apply(
         progress(outcome.conversations)
         batch.clear()
 
-    for pk, label in list(due(now)):
+    for pk, label, held in list(_due(now)):
+        if held:
+            outcome.held += 1
+            continue
         batch.append(pk)
         outcome.per_policy[label] = outcome.per_policy.get(label, 0) + 1
         if len(batch) >= CHUNK:

@@ -20,6 +20,7 @@ from bereikbaar.contacts.models import AuditEntry, Contact, MergeRecord
 from bereikbaar.contacts.preferences import allowed_channels, make_token, preference_for
 from bereikbaar.contacts.privacy import EraseBlocked, erase, export
 from bereikbaar.contacts.suggest import from_text, suggestions
+from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import Message
 from bereikbaar.inbox.views import visible_conversation
 from bereikbaar.routing.access import visible_conversations
@@ -55,7 +56,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
     if contact.merged_into_id:
         return redirect("inbox:contact", pk=contact.merged_into_id)
-    audit(request.user, AuditEntry.Action.VIEW, contact.pk)
+    audit(request.user, AuditEntry.Action.VIEW, contact.pk, ip=access_log.client_ip(request))
     context = {
         "contact": contact,
         "identities": contact.identities.order_by("kind", "value"),
@@ -106,7 +107,7 @@ def contact_unmerge(request: HttpRequest, record_pk: int) -> HttpResponse:
 @require_GET
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    data = export(contact, by=request.user)
+    data = export(contact, by=request.user, ip=access_log.client_ip(request))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
     return response

@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
+from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import CHANNELS, CannedResponse, Conversation
 from bereikbaar.delivery.reply import default_channel
 from bereikbaar.delivery.senders import channels_with_sender, refusal
@@ -43,10 +44,16 @@ def fragment_login_required(view):
 
 
 def visible_conversation(request: HttpRequest, pk: int) -> Conversation:
-    """The conversation if this user may see it, else 404."""
-    return get_object_or_404(
-        visible_conversations(request.user).select_related("contact", "assignee", "team"), pk=pk
-    )
+    """The conversation if this user may see it, else 404 — the same 404 for another team's
+    conversation as for a missing one; only the audit log records the refusal."""
+    try:
+        return get_object_or_404(
+            visible_conversations(request.user).select_related("contact", "assignee", "team"),
+            pk=pk,
+        )
+    except Http404:
+        access_log.refused(request, pk)
+        raise
 
 
 def list_context(request: HttpRequest, current: Conversation | None = None) -> dict:
@@ -124,11 +131,15 @@ def list_fragment(request: HttpRequest) -> HttpResponse:
 @require_GET
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = visible_conversation(request, pk)
+    access_log.opened(request, conversation.pk)
     return render(request, "inbox/detail.html", detail_context(request, conversation))
 
 
 @fragment_login_required
 @require_GET
 def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The timeline htmx re-fetches live: it shows the messages too, so it counts as opening
+    the conversation, which access_log logs at most once per ten minutes."""
     conversation = visible_conversation(request, pk)
+    access_log.opened(request, conversation.pk)
     return render(request, "inbox/_timeline.html", timeline_context(conversation))

@@ -40,3 +40,5 @@ class Command(BaseCommand):
         )
         for label, n in sorted(counts["per_policy"].items()):
             self.stdout.write(f"  {label}: {n}")
+        if counts.get("held"):
+            self.stdout.write(f"Kept {counts['held']} conversations under a legal hold.")
