@@ -306,14 +306,15 @@ class TestBehaviour:
 
 def test_a_text_read_in_advance_gives_the_same_analysis_as_one_read_now():
     """The worker reads texts before it takes the write turn; analyse() must not differ."""
-    from bereikbaar.text import signals
-    from bereikbaar.text.signals import Behaviour, _read, analyse, read
+    from bereikbaar.text import evidence
+    from bereikbaar.text.evidence import _gather, gather
+    from bereikbaar.text.signals import Behaviour, analyse
 
     text = "Dit is nu al de DERDE keer!! Mijn stroom is afgesloten en ik heb een baby thuis."
     seen = Behaviour(repeat_contacts_48h=2, minutes_waited=45.0)
-    assert read(text) is read(text)  # kept
-    assert read(text) == _read(text)
+    assert gather(text) is gather(text)  # kept
+    assert gather(text) == _gather(text)
     kept = analyse(text, seen).as_dict()
-    signals._READINGS.clear()
+    evidence._GATHERED.clear()
     assert analyse(text, seen).as_dict() == kept  # the same, read anew
     assert analyse(text).as_dict() != kept  # what the platform knows still counts

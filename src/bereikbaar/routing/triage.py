@@ -20,7 +20,8 @@ from bereikbaar.routing.assign import route
 from bereikbaar.routing.labels import explain
 from bereikbaar.routing.models import CaseRouting, MessageSignals, RoutingRule
 from bereikbaar.sqlrows import first, insert, update, values
-from bereikbaar.text.signals import Behaviour, Signals, analyse, read
+from bereikbaar.text.evidence import gather
+from bereikbaar.text.signals import Behaviour, Signals, analyse
 
 REPEAT_WINDOW = timedelta(hours=48)
 SESSION_GAP = timedelta(minutes=30)  # messages closer together are one contact moment
@@ -178,8 +179,8 @@ def behaviour(conversation: Conversation, message: Message, created: bool, at: d
 
 def prepare(text: str) -> None:
     """Read a text before its message is filed (the worker calls this before taking SQLite's
-    write turn): store_signals then finds the reading done."""
-    read(text)
+    write turn): store_signals then finds its evidence gathered."""
+    gather(text)
 
 
 def store_signals(
