@@ -167,6 +167,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 BEREIKBAAR_MAX_ATTACHMENT_BYTES = env_int("BEREIKBAAR_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 BEREIKBAAR_SMTP_PORT = env_int("BEREIKBAAR_SMTP_PORT", 2525)
+# SMTP sessions open at once; one more is answered 421 (try again later) and closed.
+BEREIKBAAR_SMTP_MAX_CONNECTIONS = env_int("BEREIKBAAR_SMTP_MAX_CONNECTIONS", 100)
 # Where the API channel posts agent replies (the customer's system); empty = nowhere yet.
 BEREIKBAAR_API_CALLBACK_URL = env_str("BEREIKBAAR_API_CALLBACK_URL")
 # Where the customer simulator reaches this server's own webhooks (behind a proxy); default:
@@ -181,8 +183,12 @@ BEREIKBAAR_INTAKE_BATCH = env_int("BEREIKBAAR_INTAKE_BATCH", 100)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # E-mail addresses and phone numbers are masked before a line is written (logscrub.py).
+    "filters": {"scrub": {"()": "bereikbaar.logscrub.ScrubFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("BEREIKBAAR_LOG_LEVEL", "INFO")},
     "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }

@@ -23,8 +23,9 @@ def start(stop: threading.Event) -> list[threading.Thread]:
     if port:
         host = env_str("BEREIKBAAR_SMTP_HOST", "127.0.0.1")
         max_bytes = env_int("BEREIKBAAR_SMTP_MAX_BYTES", MAX_BYTES)
+        max_connections = settings.BEREIKBAAR_SMTP_MAX_CONNECTIONS
         try:
-            controller = start_receiver(host, port, max_bytes)
+            controller = start_receiver(host, port, max_bytes, max_connections)
         except Exception as exc:  # a taken port must not take the web server down with it
             log.error("email: SMTP receiver not started on %s:%s: %s", host, port, exc)
         else:
