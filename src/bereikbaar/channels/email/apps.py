@@ -14,7 +14,7 @@ class EmailChannelConfig(AppConfig):
         from bereikbaar.delivery import senders
         from bereikbaar.intake import registry
 
-        registry.register("email", parse)
+        registry.register("email", parse, reads_only=True)  # reads, never writes
         senders.register("email", send)
 
         from django.db.models.signals import post_save
