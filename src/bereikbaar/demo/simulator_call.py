@@ -35,6 +35,7 @@ class SimCall:
     caller: str
     token: str
     target: Target
+    secret: str = ""  # the line's CTI signing secret: then every event is signed
     phase: str = RINGING
     agent: str = ""
     plan: str = ""  # what the timer will do, for the page
@@ -54,7 +55,13 @@ def start(
     """Post newCall now; plan `then` ("wait", "hangup" or "answer:<login>") after ring_seconds,
     and an answered call's hangup talk_seconds later."""
     first = call_events(caller)[0]
-    sim = SimCall(call_id=first["callId"], caller=caller, token=line.token, target=target)
+    sim = SimCall(
+        call_id=first["callId"],
+        caller=caller,
+        token=line.token,
+        target=target,
+        secret=line.signing_secret,
+    )
     _send(sim, first)
     with _lock:
         _calls[sim.call_id] = sim
@@ -105,6 +112,7 @@ def find(call_id: str, line: Line, target: Target) -> SimCall | None:
         caller=record.caller,
         token=line.token,
         target=target,
+        secret=line.signing_secret,
         phase={"ringing": RINGING, "answered": ANSWERED}.get(record.state, ENDED),
         agent=record.answered_ext,
     )
@@ -156,7 +164,9 @@ def _post_event(sim: SimCall, kind: str) -> None:
 def _send(sim: SimCall, body: dict) -> None:
     body = {**body, "callId": sim.call_id, "timestamp": time.time()}
     try:
-        status, answer_body = post(sim.target, PATH, json.dumps(body).encode(), headers(sim.token))
+        payload = json.dumps(body).encode()
+        sent = headers(sim.token, payload, sim.secret)
+        status, answer_body = post(sim.target, PATH, payload, sent)
     except Unreachable as exc:
         sim.error = str(exc)
         raise SendError(str(exc)) from None

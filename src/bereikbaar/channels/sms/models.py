@@ -1,6 +1,8 @@
 """The Twilio numbers we text from and MMS media downloads. (SMS consent is in the central
 register, contacts.Consent: see consent.py.)"""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,26 @@ class Account(models.Model):
     account_sid = models.CharField(max_length=64)
     auth_token = models.CharField(
         max_length=200, help_text="signs the webhooks; authenticates sends"
+    )
+    previous_auth_token = models.CharField(
+        _("vorig auth token"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Token wisselen (ook Twilio's secundaire auth token) zonder webhooks te weigeren: zet "
+            'het oude token hier, vul "vorig token geldig tot" in en plak het nieuwe token bij '
+            "auth token. Tot dat moment worden webhooks met beide aanvaard; verzenden gebruikt "
+            "altijd het nieuwe."
+        ),
+    )
+    previous_valid_until = models.DateTimeField(
+        _("vorig token geldig tot"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tot dit moment wordt het vorige token nog aanvaard; daarna wordt een webhook die "
+            "ermee ondertekend is geweigerd. Leeg: het vorige token geldt niet."
+        ),
     )
     number = models.CharField(max_length=32, unique=True, help_text="E.164")
     api_base = models.URLField(default=DEFAULT_API_BASE)
@@ -28,6 +50,15 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.number
+
+    def webhook_tokens(self, now: datetime) -> list[str]:
+        """The tokens a webhook may be signed with at `now`: the auth token, and the previous
+        one until its overlap window closes (a rotation, or Twilio's secondary token)."""
+        tokens = [self.auth_token] if self.auth_token else []
+        until = self.previous_valid_until
+        if self.previous_auth_token and until is not None and now < until:
+            tokens.append(self.previous_auth_token)
+        return tokens
 
 
 class MediaDownload(models.Model):

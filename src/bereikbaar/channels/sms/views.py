@@ -1,7 +1,8 @@
 """POST /channels/twilio/sms (inbound SMS/MMS and status callbacks) and .../sms/status.
 
 The X-Twilio-Signature is checked with the twilio library's RequestValidator over the public
-URL (from the account's --public-url when behind a proxy) and every parameter received. Then
+URL (from the account's --public-url when behind a proxy) and every parameter received, with
+the account's auth token or, until `previous_valid_until`, its previous token (rotation). Then
 one durable INSERT keyed by MessageSid, and only after that commit an empty TwiML answer:
 Twilio does not retry an SMS webhook, so what we answer 200 to must already be stored.
 """
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator, get_signature_algorithm
@@ -63,10 +65,12 @@ def signed(request: HttpRequest, params) -> bool:
         params = request.body.decode("utf-8", "replace")  # the validator then checks that hash
     accounts = list(Account.objects.all())
     accounts.sort(key=lambda a: a.account_sid != sid)  # the named account first
+    now = timezone.now()
     for account in accounts:
         url = public_url(request, account)
-        if RequestValidator(account.auth_token).validate(url, params, signature, algorithm):
-            return True
+        for token in account.webhook_tokens(now):
+            if RequestValidator(token).validate(url, params, signature, algorithm):
+                return True
     return False
 
 

@@ -3,6 +3,11 @@
 Fields: event (newCall | answer | hangup), callId, direction (in | out), from, to, user
 (the agent's login) or answeringNumber / extension, cause (normal, busy, cancel, noAnswer,
 failed) and optionally eventId and timestamp (epoch seconds or ISO 8601). JSON or a form.
+
+Authentication: the line's token (Authorization: Bearer T, X-CTI-Token or ?token=T) names the
+line. A line with a signing secret also wants X-Bereikbaar-Timestamp (unix seconds) and
+X-Bereikbaar-Signature (hex HMAC-SHA256 of f"{timestamp}.{raw body}" with that secret) on every
+event, within 300 s of our clock; otherwise 401 {"error": …}. See cti_auth.py.
 """
 
 import json

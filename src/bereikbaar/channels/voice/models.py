@@ -1,5 +1,7 @@
 """Phone lines (CTI or Twilio), calls as the PBX reported them, and the callback queue."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,17 @@ class Line(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CTI)
     token = models.CharField(max_length=200, unique=True, help_text="the PBX sends it (CTI)")
+    signing_secret = models.CharField(
+        _("ondertekengeheim"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "CTI, optioneel: als dit is ingevuld moet elk event X-Bereikbaar-Timestamp "
+            "(unix-seconden) en X-Bereikbaar-Signature meesturen: hex HMAC-SHA256 van "
+            '"timestamp.body" met dit geheim, hooguit 300 s van onze klok. Leeg: alleen het '
+            "token."
+        ),
+    )
     number = models.CharField(max_length=32, blank=True, help_text="E.164, the number dialled")
     team = models.ForeignKey(
         "routing.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -25,6 +38,26 @@ class Line(models.Model):
     # Twilio voice
     account_sid = models.CharField(max_length=64, blank=True)
     auth_token = models.CharField(max_length=200, blank=True)
+    previous_auth_token = models.CharField(
+        _("vorig auth token"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Token wisselen (ook Twilio's secundaire auth token) zonder webhooks te weigeren: zet "
+            'het oude token hier, vul "vorig token geldig tot" in en plak het nieuwe token bij '
+            "auth token. Tot dat moment worden webhooks met beide aanvaard; verzenden gebruikt "
+            "altijd het nieuwe."
+        ),
+    )
+    previous_valid_until = models.DateTimeField(
+        _("vorig token geldig tot"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tot dit moment wordt het vorige token nog aanvaard; daarna wordt een webhook die "
+            "ermee ondertekend is geweigerd. Leeg: het vorige token geldt niet."
+        ),
+    )
     public_url = models.URLField(blank=True, help_text="how Twilio reaches us (behind a proxy)")
     api_base = models.URLField(default="https://api.twilio.com", help_text="Twilio's REST API")
     # click-to-call through the PBX (CTI): we POST {"extension", "number", "callId"} here
@@ -37,6 +70,15 @@ class Line(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def webhook_tokens(self, now: datetime) -> list[str]:
+        """Twilio: the tokens a webhook may be signed with at `now`: the auth token, and the
+        previous one until its overlap window closes (a rotation, or Twilio's secondary token)."""
+        tokens = [self.auth_token] if self.auth_token else []
+        until = self.previous_valid_until
+        if self.previous_auth_token and until is not None and now < until:
+            tokens.append(self.previous_auth_token)
+        return tokens
 
 
 class Call(models.Model):

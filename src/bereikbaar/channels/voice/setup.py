@@ -20,6 +20,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the PBX's click-to-dial URL: agents' click-to-call POSTs "
         '{"extension", "number", "callId"} there',
     )
+    parser.add_argument(
+        "--signing-secret",
+        default=None,
+        help="optional: then every event must carry X-Bereikbaar-Timestamp and "
+        "X-Bereikbaar-Signature (HMAC-SHA256 of 'timestamp.body'); '' turns it off",
+    )
 
 
 def add(args: argparse.Namespace, out: TextIO) -> int:
@@ -35,9 +41,13 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
             return 2
         fields["blocked"].append(number)
     fields["dial_url"] = args.dial_url
+    if args.signing_secret is not None:  # left out: a re-run keeps the secret it had
+        fields["signing_secret"] = args.signing_secret
     line, created = Line.objects.update_or_create(token=args.token, defaults=fields)
     print(f"CTI line {line.name!r} {'added' if created else 'updated'}.", file=out)
     print("Events: POST /channels/cti with 'Authorization: Bearer <token>'", file=out)
+    if line.signing_secret:
+        print("Signed: X-Bereikbaar-Timestamp and X-Bereikbaar-Signature required", file=out)
     return 0
 
 

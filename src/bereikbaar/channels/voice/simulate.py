@@ -1,12 +1,15 @@
 """For the customer simulator and benchmarks: a call as a PBX reports it over CTI.
 
-`call_events()` gives the JSON bodies in order; POST each to /channels/cti with
-`Authorization: Bearer <the line's token>` (see `headers()`), pausing between them as a real
-call would (ring for a few seconds, talk, hang up).
+`call_events()` gives the JSON bodies in order; POST each to /channels/cti with the headers of
+`headers()` (the line's token, and when the line has a signing secret the timestamp and HMAC
+over the exact body bytes), pausing between them as a real call would (ring for a few seconds,
+talk, hang up).
 """
 
 import time
 import uuid
+
+from bereikbaar.channels.voice import cti_auth
 
 PATH = "/channels/cti"
 
@@ -35,5 +38,14 @@ def call_events(
     return events
 
 
-def headers(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+def headers(
+    token: str, body: bytes = b"", signing_secret: str = "", at: float | None = None
+) -> dict[str, str]:
+    """The headers for POSTing `body`; signed (at `at`, default now) when the line has a
+    signing secret, so the body must be sent byte for byte as given here."""
+    result = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if signing_secret:
+        timestamp = str(int(time.time() if at is None else at))
+        result[cti_auth.TIMESTAMP] = timestamp
+        result[cti_auth.SIGNATURE] = cti_auth.sign(signing_secret, timestamp, body)
+    return result

@@ -1,4 +1,5 @@
-"""POST /channels/cti: a PBX's call events, authenticated by the line's token.
+"""POST /channels/cti: a PBX's call events, authenticated by the line's token (and, when the
+line has a signing secret, by a fresh HMAC over timestamp and body: cti_auth.py).
 
 Like every webhook here: check, one durable INSERT keyed by the event, answer. The call
 record, the call log and the screen-pop follow from the intake worker. A newCall from a blocked
@@ -15,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from bereikbaar.channels.voice import cti_auth
 from bereikbaar.channels.voice.cti import BadEvent, CtiEvent, parse, read_body
 from bereikbaar.channels.voice.models import Line
 from bereikbaar.intake.accept import accept
@@ -31,6 +33,16 @@ def cti(request: HttpRequest) -> JsonResponse:
     if len(request.body) > min(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 65536, 65536):
         return JsonResponse({"error": "the body is too large"}, status=413)
     received = time.time()
+    if line.signing_secret:
+        problem = cti_auth.refusal(
+            line.signing_secret,
+            request.headers.get(cti_auth.TIMESTAMP, ""),
+            request.headers.get(cti_auth.SIGNATURE, ""),
+            request.body,
+            received,
+        )
+        if problem:
+            return JsonResponse({"error": problem}, status=401)
     try:
         if request.content_type in FORMS:
             fields = {key: request.POST.get(key, "") for key in request.POST}

@@ -5,7 +5,8 @@ the caller hears the honest expected wait (Erlang C over live figures, see erlan
 press 1 to be called back instead. Outside the line's team's opening hours and on Dutch
 holidays (routing.hours) a voicemail becomes a callback request. One URL, the step in the
 query (?step=wait|gather|queue|status|voicemail), every request signed and checked with the
-twilio library's RequestValidator.
+twilio library's RequestValidator, under the line's auth token or, until the line's
+`previous_valid_until`, its previous token (a rotation, or Twilio's secondary token).
 
 Every step is also stored through intake.accept as a phone event, so the call record, the
 call log and the screen-pop are the same as for a PBX posting CTI events.
@@ -173,10 +174,12 @@ def signed_line(request: HttpRequest, params) -> Line | None:
     lines = list(Line.objects.filter(kind=Line.Kind.TWILIO).exclude(auth_token=""))
     to = e164(params.get("To", ""))
     lines.sort(key=lambda line: line.number != to)  # the dialled number's line first
+    at = timezone.now()  # the real clock: `now` below is the line's hours, patched in tests
     for line in lines:
         url = public_url(request, line)
-        if RequestValidator(line.auth_token).validate(url, params, signature, algorithm):
-            return line
+        for token in line.webhook_tokens(at):
+            if RequestValidator(token).validate(url, params, signature, algorithm):
+                return line
     return None
 
 

@@ -2,6 +2,8 @@
 approved templates and media downloads. (The customers' consent is in the central register,
 contacts.Consent: see consent.py.)"""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,25 @@ class Account(models.Model):
     app_secret = models.CharField(
         max_length=200, help_text="signs the webhooks (X-Hub-Signature-256)"
     )
+    previous_app_secret = models.CharField(
+        _("vorig app-geheim"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Geheim wisselen zonder webhooks te missen: zet het oude geheim hier, vul "
+            '"vorig geheim geldig tot" in en plak het nieuwe geheim bij app secret. Tot dat '
+            "moment worden beide aanvaard."
+        ),
+    )
+    previous_valid_until = models.DateTimeField(
+        _("vorig geheim geldig tot"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tot dit moment wordt het vorige geheim nog aanvaard; daarna wordt een webhook die "
+            "ermee ondertekend is geweigerd. Leeg: het vorige geheim geldt niet."
+        ),
+    )
     verify_token = models.CharField(max_length=200, help_text="the webhook handshake's token")
     access_token = models.TextField(help_text="bearer token for the Graph API")
     api_base = models.URLField(default=DEFAULT_API_BASE)
@@ -28,6 +49,15 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.phone_number_id
+
+    def webhook_secrets(self, now: datetime) -> list[str]:
+        """The secrets a webhook may be signed with at `now`: the app secret, and the previous
+        one until its overlap window closes (a rotation without refusing Meta's retries)."""
+        secrets = [self.app_secret] if self.app_secret else []
+        until = self.previous_valid_until
+        if self.previous_app_secret and until is not None and now < until:
+            secrets.append(self.previous_app_secret)
+        return secrets
 
 
 class CustomerWindow(models.Model):

@@ -2,6 +2,9 @@
 
 The POST checks the size, then the signature over the raw bytes, then that it is JSON, and
 answers 200 only once accept() has committed the body. Parsing happens in the intake worker.
+The signature may be by any number's app secret, or by its previous secret until that
+number's `previous_valid_until` (a secret rotation: Meta's retries signed with the old secret
+are not refused while the new one is being rolled out).
 
 The body limit is the webhook's own (MAX_BODY), not Django's 1 MiB upload limit: Meta batches
 several messages into one POST and documents bodies of a few MB; a 413 there would make Meta
@@ -15,6 +18,7 @@ import json
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -57,7 +61,7 @@ def receive(request: HttpRequest) -> HttpResponse:
     body = request.read(MAX_BODY + 1)  # not request.body: that enforces Django's 1 MiB
     if len(body) > MAX_BODY:
         return _error(413, "too_large", f"the body is over {MAX_BODY} bytes")
-    secrets = {s for s in Account.objects.values_list("app_secret", flat=True) if s}
+    secrets = webhook_secrets()
     if not valid(body, request.headers.get("X-Hub-Signature-256", ""), secrets):
         return _error(401, "bad_signature", "X-Hub-Signature-256 does not match the body")
     try:
@@ -75,6 +79,13 @@ def receive(request: HttpRequest) -> HttpResponse:
         # not stored: Meta retries on a non-2xx, so tell it to come back
         return _error(503, "unavailable", "could not store the webhook; retry later")
     return JsonResponse({"status": "accepted"})
+
+
+def webhook_secrets() -> set[str]:
+    """Every number's app secret, plus a previous one still inside its rotation window."""
+    now = timezone.now()
+    fields = ("app_secret", "previous_app_secret", "previous_valid_until")
+    return {s for account in Account.objects.only(*fields) for s in account.webhook_secrets(now)}
 
 
 def _order_key(numbers: list[str]) -> str:
