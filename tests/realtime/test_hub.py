@@ -91,3 +91,23 @@ def test_a_second_server_on_one_data_dir_does_not_take_over():
 
     taken, serving = run(scenario())
     assert taken is None and serving is False
+
+
+def test_a_worker_s_whole_commit_goes_to_the_hub_in_one_write_and_in_order():
+    async def scenario():
+        hub, server, channel = await listening()
+        other = await hub.new_channel()
+        await hub.group_add("team.billing", other)
+        worker = HubChannelLayer()
+        await worker.group_send_many(
+            [
+                ("team.service", {"type": "inbox.event", "n": 1}),
+                ("team.billing", {"type": "inbox.event", "n": 2}),
+                ("team.service", {"type": "inbox.event", "n": 3}),
+            ]
+        )
+        got = [await hub.receive(channel), await hub.receive(channel), await hub.receive(other)]
+        server.close()
+        return [m["n"] for m in got]
+
+    assert run(scenario()) == [1, 3, 2]

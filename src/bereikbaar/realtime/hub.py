@@ -43,19 +43,27 @@ class HubChannelLayer(InMemoryChannelLayer):
         self._retry_at = 0.0
 
     async def group_send(self, group: str, message: dict) -> None:
-        if self.serving or not self._forward(group, message):
-            await super().group_send(group, message)
+        await self.group_send_many([(group, message)])
 
-    def _forward(self, group: str, message: dict) -> bool:
+    async def group_send_many(self, items: list[tuple[str, dict]]) -> None:
+        """Several group sends at once: one write to the hub for a worker's whole commit."""
+        if self.serving or not self._forward(items):
+            for group, message in items:
+                try:
+                    await super().group_send(group, message)
+                except Exception:  # one bad event must not cost the others theirs
+                    log.exception("realtime: could not deliver an event to %s", group)
+
+    def _forward(self, items: list[tuple[str, dict]]) -> bool:
         """Send to the hub; False when there is none to reach (then deliver here)."""
-        line = json.dumps([group, message], separators=(",", ":")).encode() + b"\n"
+        lines = b"".join(json.dumps(item, separators=(",", ":")).encode() + b"\n" for item in items)
         with self._lock:
             for _attempt in range(2):  # a hub restarted since: reconnect once
                 sock = self._connected()
                 if sock is None:
                     return False
                 try:
-                    sock.sendall(line)
+                    sock.sendall(lines)
                     return True
                 except OSError:
                     self._close()
