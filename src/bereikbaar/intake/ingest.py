@@ -77,6 +77,7 @@ def apply_update(update: DeliveryUpdate) -> Message | None:
 def _conversation_for(contact: Contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
     """Thread by what the message answers, then a quoted case number, then the contact's open
     case on any channel (one story); otherwise a new case."""
+
     def active():  # built only when a hint names a case: the ORM's filter() is not free
         return Conversation.objects.select_for_update().filter(contact=contact)
 
