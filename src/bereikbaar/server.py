@@ -12,10 +12,11 @@ def _start_workers(stop: threading.Event, intake: bool = True, others: bool = Tr
     """The intake worker, the task worker and the minutely sweep, each on a thread."""
     from django.conf import settings
 
-    from bereikbaar.intake.worker import run_forever
+    from bereikbaar.intake.worker import run_forever, warm_up
 
     threads = []
     if intake:
+        warm_up()  # before the port opens (or the parent is told we are ready)
         kwargs = {"batch": settings.BEREIKBAAR_INTAKE_BATCH}
         threads.append(
             threading.Thread(target=run_forever, args=(stop,), kwargs=kwargs, name="intake-worker")

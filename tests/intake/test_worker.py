@@ -131,3 +131,13 @@ def test_a_payload_that_fails_to_parse_before_the_turn_is_quarantined_with_its_r
     assert row.status == Inbound.Status.QUARANTINED
     assert "json" in row.error.lower()
     assert not Message.objects.exists()
+
+
+def test_warming_up_loads_the_language_model_before_the_first_message():
+    from bereikbaar.intake.worker import warm_up
+    from bereikbaar.text import evidence, language
+
+    language._detector = None  # as in a fresh process
+    evidence._GATHERED.clear()
+    warm_up()
+    assert language._detector is not None
