@@ -202,3 +202,19 @@ def test_another_teams_conversation_is_a_404_and_a_stranger_must_log_in(
     client.logout()
     assert client.post(send_url(closed), data).status_code == 302
     assert not Message.objects.filter(direction="outbound").exists()
+
+
+def test_another_teams_conversation_is_a_refusal_in_the_audit_log(closed, template, client, bram):
+    from bereikbaar.conversations.models import AccessEntry
+
+    client.force_login(bram)
+    assert client.get(f"/channels/whatsapp/conversations/{closed.pk}/reply-box").status_code == 404
+    missing = closed.pk + 1000
+    assert client.get(f"/channels/whatsapp/conversations/{missing}/reply-box").status_code == 404
+    [entry] = AccessEntry.objects.all()  # the missing id is no refusal
+    assert (entry.actor, entry.action, entry.conversation_id) == (
+        bram,
+        AccessEntry.Action.REFUSED,
+        closed.pk,
+    )
+    assert entry.route == f"GET /channels/whatsapp/conversations/{closed.pk}/reply-box"

@@ -7,7 +7,7 @@ the reason and the agent's parameters kept; it is never stored, never a 500.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bereikbaar.channels.whatsapp.agent_box import box, refused_parameters
 from bereikbaar.channels.whatsapp.models import Template
 from bereikbaar.channels.whatsapp.templates import placeholders, send_template
+from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import Conversation
 from bereikbaar.delivery.reply import ReplyRefused
 from bereikbaar.routing.access import visible_conversations
@@ -23,7 +24,15 @@ FRAGMENT = "whatsapp/_reply_box.html"
 
 
 def _conversation(request: HttpRequest, pk: int) -> Conversation:
-    return get_object_or_404(visible_conversations(request.user).select_related("contact"), pk=pk)
+    """The same 404 for another team's conversation as for a missing one; the audit log
+    records the refusal, as the inbox's own views do."""
+    try:
+        return get_object_or_404(
+            visible_conversations(request.user).select_related("contact"), pk=pk
+        )
+    except Http404:
+        access_log.refused(request, pk)
+        raise
 
 
 @login_required
