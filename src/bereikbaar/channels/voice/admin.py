@@ -2,25 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.channels.voice.models import Call, CallbackRequest, Line
-
-ROTATION = ("previous_auth_token", "previous_valid_until")
+from bereikbaar.intake.rotation import RotationFieldsets
 
 
 @admin.register(Line)
-class LineAdmin(admin.ModelAdmin):
+class LineAdmin(RotationFieldsets, admin.ModelAdmin):
     list_display = ["name", "kind", "number", "team"]
-
-    def get_fieldsets(self, request, obj=None):
-        """The Twilio token rotation in its own section, with the steps to follow."""
-        fields = [f for f in self.get_fields(request, obj) if f not in ROTATION]
-        steps = _(
-            'Een nieuw Twilio auth token invoeren: 1. zet het huidige token bij "vorig auth '
-            'token"; 2. kies bij "vorig token geldig tot" tot wanneer het nog mag; 3. plak '
-            "het nieuwe token bij auth token en sla op. Webhooks met een van beide tokens worden "
-            "aanvaard tot dat moment, daarna alleen met het nieuwe."
-        )
-        rotation = {"fields": ROTATION, "description": steps}
-        return [(None, {"fields": fields}), (_("Sleutelwissel"), rotation)]
+    rotation_fields = ("previous_auth_token", "previous_valid_until")
+    rotation_steps = _(
+        'Een nieuw Twilio auth token invoeren: 1. zet het huidige token bij "vorig auth '
+        'token"; 2. kies bij "vorig token geldig tot" tot wanneer het nog mag; 3. plak '
+        "het nieuwe token bij auth token en sla op. Webhooks met een van beide tokens worden "
+        "aanvaard tot dat moment, daarna alleen met het nieuwe."
+    )
 
 
 @admin.register(Call)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bereikbaar.intake.rotation import in_force
+
 
 class Line(models.Model):
     """One telephone line: a PBX posting CTI events with `token`, or a Twilio voice number."""
@@ -74,11 +76,7 @@ class Line(models.Model):
     def webhook_tokens(self, now: datetime) -> list[str]:
         """Twilio: the tokens a webhook may be signed with at `now`: the auth token, and the
         previous one until its overlap window closes (a rotation, or Twilio's secondary token)."""
-        tokens = [self.auth_token] if self.auth_token else []
-        until = self.previous_valid_until
-        if self.previous_auth_token and until is not None and now < until:
-            tokens.append(self.previous_auth_token)
-        return tokens
+        return in_force(self.auth_token, self.previous_auth_token, self.previous_valid_until, now)
 
 
 class Call(models.Model):

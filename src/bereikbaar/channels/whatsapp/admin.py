@@ -2,25 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.channels.whatsapp.models import Account, MediaDownload, Template
-
-ROTATION = ("previous_app_secret", "previous_valid_until")
+from bereikbaar.intake.rotation import RotationFieldsets
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(RotationFieldsets, admin.ModelAdmin):
     list_display = ["phone_number_id", "name", "waba_id", "api_base", "previous_valid_until"]
-
-    def get_fieldsets(self, request, obj=None):
-        """The rotation fields in their own section, with the steps to follow."""
-        fields = [f for f in self.get_fields(request, obj) if f not in ROTATION]
-        steps = _(
-            'Een nieuw app-geheim invoeren: 1. zet het huidige geheim bij "vorig app-geheim"; '
-            '2. kies bij "vorig geheim geldig tot" tot wanneer het nog mag (bijvoorbeeld over '
-            "een uur); 3. plak het nieuwe geheim bij app secret en sla op. Webhooks met een van "
-            "beide geheimen worden aanvaard tot dat moment, daarna alleen met het nieuwe."
-        )
-        rotation = {"fields": ROTATION, "description": steps}
-        return [(None, {"fields": fields}), (_("Sleutelwissel"), rotation)]
+    rotation_fields = ("previous_app_secret", "previous_valid_until")
+    rotation_steps = _(
+        'Een nieuw app-geheim invoeren: 1. zet het huidige geheim bij "vorig app-geheim"; '
+        '2. kies bij "vorig geheim geldig tot" tot wanneer het nog mag (bijvoorbeeld over '
+        "een uur); 3. plak het nieuwe geheim bij app secret en sla op. Webhooks met een van "
+        "beide geheimen worden aanvaard tot dat moment, daarna alleen met het nieuwe."
+    )
 
 
 @admin.register(Template)

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bereikbaar.intake.rotation import in_force
+
 DEFAULT_API_BASE = "https://graph.facebook.com/v21.0"
 
 
@@ -53,11 +55,7 @@ class Account(models.Model):
     def webhook_secrets(self, now: datetime) -> list[str]:
         """The secrets a webhook may be signed with at `now`: the app secret, and the previous
         one until its overlap window closes (a rotation without refusing Meta's retries)."""
-        secrets = [self.app_secret] if self.app_secret else []
-        until = self.previous_valid_until
-        if self.previous_app_secret and until is not None and now < until:
-            secrets.append(self.previous_app_secret)
-        return secrets
+        return in_force(self.app_secret, self.previous_app_secret, self.previous_valid_until, now)
 
 
 class CustomerWindow(models.Model):
