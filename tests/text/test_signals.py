@@ -318,3 +318,18 @@ def test_a_text_read_in_advance_gives_the_same_analysis_as_one_read_now():
     evidence._GATHERED.clear()
     assert analyse(text, seen).as_dict() == kept  # the same, read anew
     assert analyse(text).as_dict() != kept  # what the platform knows still counts
+
+
+def test_a_full_cache_forgets_the_oldest_text_first():
+    """A worker reads a batch of texts, then files them: filling the cache past its size must
+    keep the batch it just read (emptying it all made a quarter of the texts be read twice)."""
+    from bereikbaar.text import evidence
+    from bereikbaar.text.evidence import gather
+
+    evidence._GATHERED.clear()
+    texts = [f"Bericht nummer {i} over mijn rekening" for i in range(evidence._GATHERED_KEPT + 50)]
+    kept = [gather(t) for t in texts]
+    assert len(evidence._GATHERED) == evidence._GATHERED_KEPT
+    assert texts[0] not in evidence._GATHERED  # the oldest went
+    last_batch = texts[-100:]
+    assert all(gather(t) is k for t, k in zip(last_batch, kept[-100:], strict=True))

@@ -3,9 +3,9 @@ per request on this machine (research/perf.md), the accept itself ~0.1 ms. Provi
 this door skips the request cycle and calls the same handle_post() as the ninja route.
 """
 
+import asyncio
 import json
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 
@@ -27,7 +27,11 @@ def _handle(body: bytes, authorization: str) -> tuple[int, dict]:
         return 503, error_body("unavailable", "the database is unavailable; retry later")
 
 
-_handle_in_thread = sync_to_async(_handle, thread_sensitive=False)
+async def _handle_in_thread(body: bytes, authorization: str) -> tuple[int, dict]:
+    """On the loop's thread pool. asgiref's sync_to_async did the same with a copied context
+    and its own bookkeeping, 135 µs of CPU per call against 84 µs here (measured with a no-op);
+    the handler needs neither: it reads no context variable and uses its thread's connection."""
+    return await asyncio.get_running_loop().run_in_executor(None, _handle, body, authorization)
 
 
 async def app(scope: dict, receive, send) -> None:
