@@ -4,7 +4,14 @@ contacts, and the help articles agents manage."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bereikbaar.inbox import actions, article_views, contact_views, preferences_views, views
+from bereikbaar.inbox import (
+    actions,
+    article_views,
+    contact_views,
+    original_views,
+    preferences_views,
+    views,
+)
 
 app_name = "inbox"
 
@@ -27,6 +34,16 @@ urlpatterns = [
     path("conversations/<int:pk>/status/", actions.status_view, name="status"),
     path("conversations/<int:pk>/tags/", actions.tags_view, name="tags"),
     path("conversations/<int:pk>/links/", contact_views.case_links, name="case_links"),
+    path(
+        "conversations/<int:pk>/messages/<int:message_pk>/original/",
+        original_views.message_original,
+        name="message_original",
+    ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_pk>/original/html",
+        original_views.message_original_html,
+        name="message_original_html",
+    ),
     path("conversations/<int:pk>/link/", contact_views.case_link, name="case_link"),
     path("links/<int:link_pk>/unlink/", contact_views.case_unlink, name="case_unlink"),
     path("contacts/<int:pk>/", contact_views.contact_detail, name="contact"),

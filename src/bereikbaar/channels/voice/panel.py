@@ -3,11 +3,14 @@
 Fetched by the browser on a call event (events carry ids only). While the call rings every
 agent who can take the line sees it; once answered it stays only with the answering agent,
 who writes notes into the call log; a call ended unanswered disappears (it is a callback now).
+
+A call on a line of another team is a 404, the same as a missing call; the audit log records the
+refusal under the call's conversation (conversations/access_log.py), as the inbox does.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bereikbaar.channels.voice import callbacks
 from bereikbaar.channels.voice.calls import line_groups, set_notes
 from bereikbaar.channels.voice.models import Call
+from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import CHANNELS, Conversation, Message
 from bereikbaar.routing.access import is_admin, realtime_groups, visible_conversations
 
@@ -26,10 +30,13 @@ def may_take(user, call: Call) -> bool:
 
 
 def visible_call(request: HttpRequest, pk: int) -> Call:
-    call = get_object_or_404(Call.objects.select_related("line", "contact", "answered_by"), pk=pk)
+    calls = Call.objects.select_related("line", "contact", "answered_by", "message")
+    call = calls.filter(pk=pk).first() if 0 < pk <= access_log.MAX_ID else None
+    if call is None:
+        raise Http404
     if not may_take(request.user, call):
-        from django.http import Http404
-
+        conversation_id = call.message.conversation_id if call.message else None
+        access_log.refused_object(request, "call", call.pk, conversation_id)
         raise Http404
     return call
 
