@@ -151,6 +151,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"  # collectstatic target; served from the finders until then
 STATIC_ROOT.mkdir(exist_ok=True)
+# Downloads are spooled here before they are moved into media/: on the same disk (a rename, not
+# a copy), and not in /tmp, which may be a tmpfs that holds a 25 MB body in RAM after all.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -1,25 +1,45 @@
-"""MMS media, fetched by a task with the account's credentials (only from Twilio's API host or
-the configured one), size-checked and stored as attachments; retried when Twilio has trouble."""
+"""MMS media, fetched by a task with the account's credentials, streamed to storage within the
+size limit and stored as attachments; retried when Twilio has trouble.
 
+Twilio answers a media URL on api.twilio.com with a redirect to a short-lived URL on its media
+CDN (mms.twiliocdn.com, https://support.twilio.com/hc/en-us/articles/223183748). Redirects are
+followed here by hand, because a redirect is an address someone else chose: at most MAX_HOPS of
+them, over http(s) only, to Twilio's hosts or the configured API base, never to an address
+inside our network (unless it is the configured base: a local stand-in), and the credentials go
+only to the origin of the URL Twilio gave us. A refused redirect fails the download visibly;
+the message itself is filed already."""
+
+import ipaddress
 import logging
+import socket
 from datetime import timedelta
-from urllib.parse import urlsplit
+from functools import partial
+from urllib.parse import urljoin, urlsplit
 
 import requests
-from django.conf import settings
+import urllib3
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from bereikbaar.channels.sms.models import MediaDownload
-from bereikbaar.conversations.attachments import AttachmentTooLarge, add_attachment
+from bereikbaar.channels.sms.models import Account, MediaDownload
+from bereikbaar.conversations.attachments import (
+    AttachmentTooLarge,
+    IncompleteBody,
+    spool,
+    store,
+)
 from bereikbaar.conversations.models import Message
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+MAX_HOPS = 3
 TIMEOUT = 15
 TWILIO_HOSTS = {"api.twilio.com"}
+CDN_SUFFIX = ".twiliocdn.com"
+REDIRECTS = {301, 302, 303, 307, 308}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "video/mp4": "mp4"}
 
 
@@ -40,47 +60,98 @@ def fetch_media(download_id: int, attempt: int = 0) -> str:
     try:
         if message is None:
             raise Retry("the message is not filed yet")
-        content, content_type = fetch(download)
-        with transaction.atomic():
+        spooled, content_type = fetch(download)
+        with spooled, transaction.atomic():
             name = f"mms-{download.pk}.{EXTENSIONS.get(content_type, 'bin')}"
-            attachment = add_attachment(message, name, content, content_type)
+            attachment = store(message, name, spooled, content_type)
             download.status = MediaDownload.Status.DONE
             download.attachment = attachment
             download.error = ""
             download.attempts = attempt + 1
             download.save(update_fields=["status", "attachment", "error", "attempts"])
         return download.status
-    except Retry as exc:
+    except (Retry, IncompleteBody) as exc:
         return _failed(download, str(exc), attempt, retry=True)
     except (Rejected, AttachmentTooLarge) as exc:
         return _failed(download, str(exc), attempt, retry=False)
 
 
-def fetch(download: MediaDownload) -> tuple[bytes, str]:
+def fetch(download: MediaDownload) -> tuple[TemporaryUploadedFile, str]:
+    """The media as a spooled temporary file (see conversations.attachments) and its type."""
     account = download.account
-    allowed = TWILIO_HOSTS | {urlsplit(account.api_base).hostname or ""}
-    if urlsplit(download.url).hostname not in allowed:
+    origin = _origin(download.url)
+    if urlsplit(download.url).hostname not in TWILIO_HOSTS | {_base_host(account)}:
         raise Rejected(f"refusing to fetch media from {urlsplit(download.url).hostname!r}")
-    limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES
+    url = download.url
     try:
-        # requests drops the credentials when Twilio redirects to its CDN
-        with requests.get(
-            download.url,
-            auth=(account.account_sid, account.auth_token),
-            timeout=TIMEOUT,
-            stream=True,
-        ) as response:
-            if response.status_code >= 500 or response.status_code == 429:
-                raise Retry(f"Twilio answered {response.status_code}")
-            if response.status_code >= 400:
-                raise Rejected(f"Twilio answered {response.status_code}")
-            content = response.raw.read(limit + 1, decode_content=True)
-            content_type = response.headers.get("Content-Type", download.content_type)
-    except requests.RequestException as exc:
+        for _ in range(MAX_HOPS + 1):
+            check_hop(url, account)
+            credentials = (account.account_sid, account.auth_token)
+            with requests.get(
+                url,
+                auth=credentials if _origin(url) == origin else None,
+                timeout=TIMEOUT,
+                stream=True,
+                allow_redirects=False,
+            ) as response:
+                status = response.status_code
+                if status in REDIRECTS and response.headers.get("Location"):
+                    url = urljoin(url, response.headers["Location"])
+                    continue
+                if status >= 500 or status == 429:
+                    raise Retry(f"Twilio answered {status}")
+                if status >= 300:
+                    raise Rejected(f"Twilio answered {status}")
+                spooled = spool(
+                    partial(response.raw.read, decode_content=True), expected=_length(response)
+                )
+                content_type = response.headers.get("Content-Type", download.content_type)
+                return spooled, content_type.split(";")[0].strip() or "application/octet-stream"
+    except urllib3.exceptions.DecodeError as exc:
+        raise Rejected(f"the media could not be decoded: {exc}") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise Retry(f"Twilio is unreachable: {exc}") from None
-    if len(content) > limit:
-        raise Rejected(f"the media is over the limit of {limit} bytes")
-    return content, content_type.split(";")[0].strip() or "application/octet-stream"
+    raise Rejected(f"stopped after {MAX_HOPS} redirects")
+
+
+def check_hop(url: str, account: Account) -> None:
+    """Refuse an address we must not fetch: another scheme, a host that is not Twilio's (or the
+    configured base), or a Twilio name that resolves into our own network."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https"):
+        raise Rejected(f"refusing a redirect to {parts.scheme or url!r}")
+    if host == _base_host(account):
+        return
+    if host not in TWILIO_HOSTS and not host.endswith(CDN_SUFFIX):
+        raise Rejected(f"refusing a redirect to {host!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if not all(ipaddress.ip_address(a).is_global for a in addresses(host, port)):
+        raise Rejected(f"refusing a redirect to {host!r}: it resolves to a private address")
+
+
+def addresses(host: str, port: int) -> list[str]:
+    """The IP addresses `host` resolves to (none when it does not resolve)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise Retry(f"{host} does not resolve: {exc}") from None
+    return [info[4][0].split("%")[0] for info in infos]
+
+
+def _length(response: requests.Response) -> int | None:
+    """The Content-Length, when it is the length of what we store (no Content-Encoding)."""
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() and "Content-Encoding" not in response.headers else None
+
+
+def _base_host(account: Account) -> str:
+    return urlsplit(account.api_base).hostname or ""
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname or "", parts.port
 
 
 def _failed(download: MediaDownload, error: str, attempt: int, *, retry: bool) -> str:

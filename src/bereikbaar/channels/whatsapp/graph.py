@@ -1,12 +1,18 @@
 """The Graph API, as the Cloud API speaks it: bearer token, JSON in and out, errors as
 {"error": {"code", "message", "error_data": {"details"}}}. One place does HTTP."""
 
+import http.client
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from django.core.files.uploadedfile import TemporaryUploadedFile
+
 from bereikbaar.channels.whatsapp.models import Account
+from bereikbaar.conversations.attachments import AttachmentTooLarge, IncompleteBody, spool
 
 TIMEOUT = 15
 # Codes worth another try later (throttling, "try again"): https://developers.facebook.com/
@@ -41,12 +47,23 @@ def call(account: Account, method: str, path: str, body: dict | None = None) -> 
     return answer if isinstance(answer, dict) else {}
 
 
-def download(account: Account, url: str, limit: int) -> tuple[bytes, str]:
-    """Fetch a media URL with the token, only from Meta's media host or the configured API."""
+def download(account: Account, url: str, limit: int) -> tuple[TemporaryUploadedFile, str]:
+    """Stream a media URL with the token to a temporary file, the limit enforced while reading
+    (conversations.attachments.spool), only from Meta's media host or the configured API."""
     host = urlsplit(url).hostname or ""
     if urlsplit(url).scheme not in ("http", "https") or host not in _allowed(account):
         raise GraphError(f"refusing to fetch media from {host or url!r}", transient=False)
-    return _open(account, "GET", url, None, limit=limit)
+    with _opened(account, "GET", url, None) as response:
+        length = response.headers.get("Content-Length", "")
+        try:
+            spooled = spool(
+                response.read, limit=limit, expected=int(length) if length.isdigit() else None
+            )
+        except AttachmentTooLarge as exc:
+            raise TooLarge(str(exc)) from None
+        except IncompleteBody as exc:
+            raise GraphError(str(exc), transient=True) from None
+        return spooled, response.headers.get("Content-Type", "")
 
 
 def _allowed(account: Account) -> set[str]:
@@ -72,6 +89,21 @@ class _StayOnAllowedHosts(urllib.request.HTTPRedirectHandler):
 def _open(
     account: Account, method: str, url: str, data: bytes | None, limit: int
 ) -> tuple[bytes, str]:
+    with _opened(account, method, url, data) as response:
+        length = int(response.headers.get("Content-Length") or 0)
+        if length > limit:
+            raise TooLarge(f"{length} bytes is over the limit of {limit}")
+        raw = response.read(limit + 1)
+        if len(raw) > limit:
+            raise TooLarge(f"more than {limit} bytes")
+        return raw, response.headers.get("Content-Type", "")
+
+
+@contextmanager
+def _opened(
+    account: Account, method: str, url: str, data: bytes | None
+) -> Iterator[http.client.HTTPResponse]:
+    """The open response; transport trouble while it is read becomes a transient GraphError."""
     request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (configured base)
     request.add_header("Authorization", f"Bearer {account.access_token}")
     if data is not None:
@@ -79,16 +111,10 @@ def _open(
     try:
         opener = urllib.request.build_opener(_StayOnAllowedHosts(_allowed(account)))
         with opener.open(request, timeout=TIMEOUT) as response:
-            length = int(response.headers.get("Content-Length") or 0)
-            if length > limit:
-                raise TooLarge(f"{length} bytes is over the limit of {limit}")
-            raw = response.read(limit + 1)
-            if len(raw) > limit:
-                raise TooLarge(f"more than {limit} bytes")
-            return raw, response.headers.get("Content-Type", "")
+            yield response
     except urllib.error.HTTPError as exc:
         raise _error(exc.code, exc.read(64 * 1024)) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         raise GraphError(f"the Graph API is unreachable: {exc}", transient=True) from None
 
 

@@ -1,11 +1,13 @@
 """Media of inbound WhatsApp messages, fetched by a task: media id → URL → bytes with the
-token; size- and type-checked, stored as an attachment; retried with back-off when the Graph
-API has trouble, marked failed (visible) when the media itself is wrong."""
+token, streamed to a temporary file within the size limit (graph.download), type-checked on
+their first bytes and stored as an attachment; retried with back-off when the Graph API has
+trouble, marked failed (visible) when the media itself is wrong."""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -13,7 +15,7 @@ from django_tasks import task
 from bereikbaar.channels.whatsapp import graph
 from bereikbaar.channels.whatsapp.models import MediaDownload
 from bereikbaar.channels.whatsapp.sniff import agrees, sniff
-from bereikbaar.conversations.attachments import AttachmentTooLarge, add_attachment
+from bereikbaar.conversations.attachments import store
 from bereikbaar.conversations.models import Message
 from bereikbaar.realtime import events
 from bereikbaar.realtime.publish import publish
@@ -22,6 +24,7 @@ from bereikbaar.routing.access import groups_for
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+HEAD = 64  # bytes enough for sniff() to recognise a type
 EXTENSIONS = {
     "image/jpeg": "jpg",
     "image/png": "png",
@@ -51,16 +54,13 @@ def fetch_media(download_id: int, attempt: int = 0) -> str:
     try:
         if message is None:
             raise graph.GraphError("the message is not filed yet", transient=True)
-        content, mime = fetch(download)
+        spooled, mime = fetch(download)
     except graph.GraphError as exc:
         return _failed(download, str(exc), attempt, retry=exc.transient)
     except MediaRejected as exc:
         return _failed(download, str(exc), attempt, retry=False)
-    with transaction.atomic():
-        try:
-            attachment = add_attachment(message, filename_for(download, mime), content, mime)
-        except AttachmentTooLarge as exc:
-            return _failed(download, str(exc), attempt, retry=False)
+    with spooled, transaction.atomic():
+        attachment = store(message, filename_for(download, mime), spooled, mime)
         download.status = MediaDownload.Status.DONE
         download.attachment = attachment
         download.error = ""
@@ -70,7 +70,8 @@ def fetch_media(download_id: int, attempt: int = 0) -> str:
     return download.status
 
 
-def fetch(download: MediaDownload) -> tuple[bytes, str]:
+def fetch(download: MediaDownload) -> tuple[TemporaryUploadedFile, str]:
+    """The media streamed to a temporary file (never whole in memory), and its type."""
     limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES
     info = graph.call(download.account, "GET", download.media_id)
     url = info.get("url")
@@ -80,13 +81,16 @@ def fetch(download: MediaDownload) -> tuple[bytes, str]:
     if str(size).isdigit() and int(size) > limit:
         raise MediaRejected(f"the media is {size} bytes; the limit is {limit}")
     try:
-        content, header_type = graph.download(download.account, url, limit)
+        spooled, header_type = graph.download(download.account, url, limit)
     except graph.TooLarge as exc:
         raise MediaRejected(str(exc)) from None
+    head = spooled.read(HEAD)
+    spooled.seek(0)
     declared = download.mime_type or str(info.get("mime_type") or "") or header_type
-    if not agrees(declared, content):
-        raise MediaRejected(f"declared {declared} but the content is {sniff(content) or 'unknown'}")
-    return content, (declared.split(";")[0].strip() or sniff(content) or "application/octet-stream")
+    if not agrees(declared, head):
+        spooled.close()
+        raise MediaRejected(f"declared {declared} but the content is {sniff(head) or 'unknown'}")
+    return spooled, (declared.split(";")[0].strip() or sniff(head) or "application/octet-stream")
 
 
 def filename_for(download: MediaDownload, mime: str) -> str:
