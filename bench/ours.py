@@ -223,8 +223,17 @@ def _reader(env: dict, data_dir: Path):
         import psycopg
 
         return psycopg.connect(url, autocommit=True)
-    db_path = data_dir / "bereikbaar.sqlite3"
-    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    return read_sqlite(data_dir / "bereikbaar.sqlite3")
+
+
+def read_sqlite(main: Path) -> sqlite3.Connection:
+    """The main file read-only, with the intake queue's file attached: SQLite looks an
+    unqualified table up in the attached files too, so intake_inbound is found in either."""
+    db = sqlite3.connect(f"file:{main}?mode=ro", uri=True, timeout=30)
+    queue = main.with_name(f"{main.stem}-intake.sqlite3")
+    if queue.exists():
+        db.execute("ATTACH DATABASE ? AS queue", [f"file:{queue}?mode=ro"])
+    return db
 
 
 def measure(

@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -30,7 +29,7 @@ from pathlib import Path
 import dutch
 from cpu import Meter
 from load import Result, percentile
-from ours import SETUP, _cli, _ts, free_port, fresh_env, wait_for_port
+from ours import SETUP, _cli, _ts, free_port, fresh_env, read_sqlite, wait_for_port
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -220,7 +219,7 @@ def run_signed(port: int, signed: list[tuple[bytes, str]], concurrency: int) -> 
 
 
 def wait_processed(db_path: Path, unique: int, timeout: float) -> dict:
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    db = read_sqlite(db_path)
     try:
         deadline = time.monotonic() + timeout
         while True:

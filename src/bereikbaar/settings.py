@@ -101,6 +101,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory: concurrent tests then lock like production does.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    _main = str(DATABASES["default"]["NAME"])
+    if _main and _main != ":memory:" and "mode=memory" not in _main:
+        # The intake queue in a file of its own beside the main one (intake/router.py): SQLite
+        # has one writer per file, and webhooks then never wait for the worker's filing.
+        DATABASES["intake"] = {
+            **DATABASES["default"],
+            "NAME": str(Path(_main).with_suffix("")) + "-intake.sqlite3",
+            "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}-intake.sqlite3")},
+        }
+        DATABASE_ROUTERS = ["bereikbaar.intake.router.QueueRouter"]
 else:
     # Under ASGI each request runs on a fresh thread, so CONN_MAX_AGE reuses nothing: pool.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -24,8 +24,10 @@ def test_the_same_id_on_another_channel_is_another_message(db):
 def test_it_is_committed_when_accept_returns():
     from django.db import connections
 
+    from bereikbaar.intake.router import queue_db
+
     accepted = accept("api", "durable", b"{}")
-    other = connections.create_connection("default")
+    other = connections.create_connection(queue_db())
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM intake_inbound WHERE id = %s", [accepted.id])

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from twilio.request_validator import RequestValidator
 
 from bereikbaar.api.models import ApiToken
@@ -24,6 +24,7 @@ from bereikbaar.channels.sms.models import Account as TwilioAccount
 from bereikbaar.channels.voice.models import Line
 from bereikbaar.channels.whatsapp.models import Account as WhatsAppAccount
 from bereikbaar.intake.models import Inbound
+from bereikbaar.intake.router import queue_db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +36,16 @@ CTI_TOKEN = "pbx-geheim"
 
 @contextlib.contextmanager
 def database_unreachable() -> Iterator[None]:
-    """The database is gone altogether (restarting, failing over): connecting fails."""
+    """The database is gone altogether (restarting, failing over): connecting fails. On
+    SQLite the main file and the intake queue's file both."""
+    with contextlib.ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(_unreachable(connections[alias]))
+        yield
+
+
+@contextlib.contextmanager
+def _unreachable(connection) -> Iterator[None]:
     saved = dict(connection.settings_dict)
     connection.close()
     if connection.vendor == "sqlite":
@@ -57,7 +67,9 @@ def database_unreachable() -> Iterator[None]:
 
 @contextlib.contextmanager
 def database_refuses_writes() -> Iterator[None]:
-    """Another connection holds the write lock; ours waits at most 0.1 s for it."""
+    """Another connection holds the write lock of the intake queue's database; ours waits at
+    most 0.1 s for it."""
+    connection = connections[queue_db()]
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)

@@ -107,7 +107,7 @@ def test_a_reads_only_channel_is_parsed_before_the_write_turn(service, monkeypat
     seen = []
 
     def parser(raw: bytes):
-        seen.append(writelock._lock.locked())
+        seen.append(writelock.held())
         return [InboundMessage("api", raw.decode(), [("email", "vooraf@example.nl")], text="Hoi")]
 
     monkeypatch.setitem(registry._parsers, "api", parser)

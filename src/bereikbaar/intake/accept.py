@@ -10,10 +10,11 @@ waited behind them. No 2xx leaves before its row is on disk either way.
 import threading
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from bereikbaar.intake import wakeup
+from bereikbaar.intake.router import queue_db
 from bereikbaar.intake.writelock import write_turn
 
 
@@ -35,19 +36,21 @@ _EXISTING = "SELECT id FROM intake_inbound WHERE channel = %s AND dedupe_key = %
 def accept(channel: str, dedupe_key: str, payload: bytes, order_key: str = "") -> Accepted:
     """Store the raw payload durably; a retry with the same key stores nothing, same answer.
 
-    Returns once committed (unless the caller holds an outer transaction, whose commit then
-    counts), and wakes the intake worker after that commit.
+    Returns once committed (unless the caller holds an outer transaction on the queue's
+    database, whose commit then counts), and wakes the intake worker after that commit.
     """
-    received_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    using = queue_db()
+    db = connections[using]
+    received_at = db.ops.adapt_datetimefield_value(timezone.now())
     row = [channel, dedupe_key[:255], order_key[:320], payload, received_at]
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        return _accept_together(_Waiting(row))
-    with write_turn(), transaction.atomic(), connection.cursor() as cursor:
+    if db.vendor == "sqlite" and not db.in_atomic_block:
+        return _accept_together(_Waiting(row), using)
+    with write_turn(using), transaction.atomic(using=using), db.cursor() as cursor:
         accepted = _insert(cursor, row)
         if not accepted.duplicate:
-            if connection.vendor == "postgresql":
+            if db.vendor == "postgresql":
                 cursor.execute(wakeup.NOTIFY_SQL)  # delivered on commit, to workers anywhere
-            transaction.on_commit(wakeup.notify)
+            transaction.on_commit(wakeup.notify, using=using)
     return accepted
 
 
@@ -72,27 +75,27 @@ _queue: list[_Waiting] = []
 _queue_lock = threading.Lock()
 
 
-def _accept_together(mine: _Waiting) -> Accepted:
+def _accept_together(mine: _Waiting, using: str) -> Accepted:
     with _queue_lock:
         _queue.append(mine)
-    with write_turn():
+    with write_turn(using):
         if not mine.done:  # nobody took it along: take everyone waiting
             with _queue_lock:
                 batch = _queue[:]
                 _queue.clear()
-            _commit(batch)
+            _commit(batch, using)
     if mine.error is not None:
         raise mine.error
     return mine.result
 
 
-def _commit(batch: list[_Waiting]) -> None:
+def _commit(batch: list[_Waiting], using: str) -> None:
     """Insert the rows in one transaction; each learns its own answer, or the shared error."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             results = [_insert(cursor, waiting.row) for waiting in batch]
             if any(not r.duplicate for r in results):
-                transaction.on_commit(wakeup.notify)
+                transaction.on_commit(wakeup.notify, using=using)
     except BaseException as exc:  # a failed commit fails every webhook in it: they retry
         for waiting in batch:
             waiting.error, waiting.done = exc, True

@@ -11,10 +11,11 @@ a sender with a backlog of 1,000 rows made every claim take tens of milliseconds
 
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from bereikbaar.intake.models import Inbound
+from bereikbaar.intake.router import queue_db
 
 STALE_AFTER = timedelta(minutes=5)
 
@@ -42,12 +43,13 @@ def claim(worker_id: str, limit: int) -> list[int]:
 def claim_rows(worker_id: str, limit: int) -> list[Inbound]:
     """Claim and return the rows, oldest first (in the caller's transaction, if it has one:
     the worker claims and files its first rows in one commit)."""
-    lock = "FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    using = queue_db()
+    db = connections[using]
+    lock = "FOR UPDATE SKIP LOCKED" if db.vendor == "postgresql" else ""
     now = timezone.now()
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=using, savepoint=False), db.cursor() as cursor:
         cursor.execute(
-            _CLAIM.format(lock=lock),
-            [worker_id, connection.ops.adapt_datetimefield_value(now), limit],
+            _CLAIM.format(lock=lock), [worker_id, db.ops.adapt_datetimefield_value(now), limit]
         )
         rows = cursor.fetchall()
     claimed = [

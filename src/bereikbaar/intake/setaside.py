@@ -1,14 +1,19 @@
 """Quarantine one part of a payload as a row of its own, inside the worker's transaction.
 
-Not accept(): the worker already holds SQLite's write turn and a transaction; this is one
-INSERT on the same connection. The part's dedupe key is its parent's plus the part's own key,
-so filing the parent again (a redelivery, "process again") never sets a part aside twice.
+Not accept(): the worker is inside its filing transaction. This is one INSERT: in that
+transaction when the queue shares the main database, else committed at once in the queue's own
+file. The part's dedupe key is its parent's plus the part's own key, so filing the parent again
+(a redelivery, "process again", a filing that failed after it) never sets a part aside twice.
 """
 
-from django.db import connection
+from contextlib import nullcontext
+
+from django.db import connections
 
 from bereikbaar.intake.message import SetAside
 from bereikbaar.intake.models import Inbound
+from bereikbaar.intake.router import queue_apart, queue_db
+from bereikbaar.intake.writelock import write_turn
 
 # The parent's channel, sender and arrival time, read in the statement itself (the worker's
 # claimed rows carry only what filing needs).
@@ -24,5 +29,6 @@ _INSERT = (
 def set_aside(parent: Inbound, part: SetAside) -> None:
     key = f"{parent.dedupe_key}#{part.key}"[:255]
     error = f"set aside from row {parent.pk}: {part.reason}"[:4000]
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT, [key, part.payload, error, parent.pk])
+    using = queue_db()
+    with write_turn(using) if queue_apart() else nullcontext(), connections[using].cursor() as c:
+        c.execute(_INSERT, [key, part.payload, error, parent.pk])

@@ -6,9 +6,10 @@ import socket
 import threading
 import time
 import traceback
+from contextlib import nullcontext
 from datetime import timedelta
 
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Message
@@ -18,6 +19,7 @@ from bereikbaar.intake.ingest import apply_update, ingest
 from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
 from bereikbaar.intake.models import Inbound
 from bereikbaar.intake.registry import UnparseablePayload, parser_for, reads_only
+from bereikbaar.intake.router import queue_apart, queue_db
 from bereikbaar.intake.setaside import set_aside
 from bereikbaar.intake.writelock import write_turn
 from bereikbaar.realtime import publish
@@ -67,9 +69,13 @@ def _file_some(
     rows: list[Inbound], claim_for: tuple[str, int] | None = None
 ) -> tuple[list[Inbound], list[Inbound]]:
     """File rows in one transaction until the write turn is used up (claiming them first in
-    the same transaction when `claim_for` is given); returns (the rows, those left over)."""
+    the same transaction when `claim_for` is given); returns (the rows, those left over).
+
+    With the queue in a file of its own, the rows are marked processed there once the filing
+    has committed (intake/router.py says why that order is safe)."""
     started = time.monotonic()
     filed = []
+    apart = queue_apart()
     _relax_sync()
     with (
         publish.held(),
@@ -91,21 +97,27 @@ def _file_some(
                 _failed(inbound, exc)
         else:
             rest = []
+        if not apart:
+            _mark_processed(filed)
+    if apart:
         _mark_processed(filed)
     return rows, rest
 
 
 def _relax_sync() -> None:
-    """SQLite: the worker's commits skip the fsync that accept()'s commits make.
+    """SQLite: the worker's commits to the queue skip the fsync that accept()'s commits make.
 
-    What the worker writes is derived from rows that are already durable, and the write-ahead
-    log is one sequence: the next accept's fsync makes every worker commit before it durable
-    too. A power cut in between loses only filing work, and the rows it claimed, back to
-    "accepted" with it, are filed again on restart (a message is unique per provider id). It
-    saved ~0.2 ms of each worker commit, held under the write turn webhooks wait for.
+    What the worker writes there (claims, "processed" marks) is derived from rows already on
+    disk, and the write-ahead log is one sequence: the next accept's fsync makes every worker
+    commit before it durable too. A power cut in between loses only such marks: the rows go
+    back to "accepted" or "processing" and are filed again, which stores nothing twice (a
+    message is unique per provider id). It saved ~0.2 ms of each commit, held under the write
+    turn webhooks wait for. With the queue apart, the filing itself (the main file) keeps its
+    fsync: the mark must never be on disk before what it marks.
     """
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
+    db = connections[queue_db()]
+    if db.vendor == "sqlite" and not db.in_atomic_block:
+        with db.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = NORMAL")
 
 
@@ -114,9 +126,13 @@ def _file_alone(inbound: Inbound) -> None:
     try:
         with write_turn(), transaction.atomic():
             _file(inbound)
-            _mark_processed([inbound])
+            if not queue_apart():
+                _mark_processed([inbound])
     except Exception as exc:
         _failed(inbound, exc)
+        return
+    if queue_apart():
+        _mark_processed([inbound])
 
 
 def _file(inbound: Inbound) -> None:
@@ -151,7 +167,8 @@ def _forget_if_erased(inbound: Inbound, message_ids: list[int]) -> None:
         pk__in=message_ids, conversation__contact__erased_at__isnull=False
     )
     if erased.exists():
-        Inbound.objects.filter(pk=inbound.pk).update(payload=b"")
+        with _queue_turn():
+            Inbound.objects.filter(pk=inbound.pk).update(payload=b"")
 
 
 _PROCESSED = (
@@ -161,24 +178,33 @@ _PROCESSED = (
 
 
 def _mark_processed(rows: list[Inbound]) -> None:
-    """One statement for the transaction's filed rows (processed_at: when each was filed)."""
+    """One statement for the filed rows (processed_at: when each was filed): in the filing's
+    transaction, or with the queue apart in a write turn of the queue's own."""
     if not rows:
         return
+    using = queue_db()
+    db = connections[using]
     at = Inbound._meta.get_field("processed_at")
     ids = Inbound._meta.get_field("message_ids")
     params = [
         (
-            at.get_db_prep_value(r.processed_at, connection),
-            ids.get_db_prep_value(r.message_ids, connection),
+            at.get_db_prep_value(r.processed_at, db),
+            ids.get_db_prep_value(r.message_ids, db),
             r.conversation_id,
             r.pk,
         )
         for r in rows
     ]
-    with connection.cursor() as cursor:
+    with _queue_turn(), db.cursor() as cursor:
         cursor.executemany(_PROCESSED, params)
     for inbound in rows:
         inbound.status, inbound.error = Inbound.Status.PROCESSED, ""
+
+
+def _queue_turn():
+    """The queue's write turn when it is a file of its own (else the caller holds the one
+    file's turn already, and taking it again would wait for ever)."""
+    return write_turn(queue_db()) if queue_apart() else nullcontext()
 
 
 def _failed(inbound: Inbound, exc: Exception) -> None:
@@ -193,7 +219,8 @@ def _failed(inbound: Inbound, exc: Exception) -> None:
 def _fail(inbound: Inbound, exc: Exception, status: Inbound.Status) -> None:
     inbound.status = status
     inbound.error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-    inbound.save(update_fields=["status", "error"])
+    with _queue_turn():
+        inbound.save(update_fields=["status", "error"])
 
 
 def drain(worker_id: str = "", batch: int = 100) -> int:
@@ -228,7 +255,8 @@ def _claim_apart(worker_id: str, batch: int) -> list[Inbound]:
     """SQLite: claim in a transaction of its own (a short write turn, no fsync), so that
     parsing and reading the texts can happen before the filing takes the turn again."""
     _relax_sync()
-    with write_turn(), transaction.atomic():
+    using = queue_db()
+    with write_turn(using), transaction.atomic(using=using):
         return claim_rows(worker_id, batch)
 
 

@@ -14,19 +14,21 @@ import os
 import threading
 from collections.abc import Iterator
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
-_lock = threading.Lock()
+_locks: dict[str, threading.Lock] = {}  # database alias -> the turn within this process
 _files: dict[str, int] = {}  # database path -> the open lock file of this process
 
 
 @contextlib.contextmanager
-def write_turn() -> Iterator[None]:
-    if connection.vendor != "sqlite":
+def write_turn(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """The turn to write the database `using` (each SQLite file has a turn of its own)."""
+    db = connections[using]
+    if db.vendor != "sqlite":
         yield
         return
-    with _lock:
-        fd = _lock_file(str(connection.settings_dict["NAME"]))
+    with _locks.setdefault(using, threading.Lock()):
+        fd = _lock_file(str(db.settings_dict["NAME"]))
         if fd is None:
             yield
             return
@@ -35,6 +37,12 @@ def write_turn() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def held(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a thread of this process has the turn of `using` now."""
+    lock = _locks.get(using)
+    return lock is not None and lock.locked()
 
 
 def _lock_file(database: str) -> int | None:
