@@ -3,6 +3,7 @@ records what it receives and answers with the status the test sets."""
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,12 +16,14 @@ class Callback:
     def __init__(self) -> None:
         self.received: list[tuple[dict, dict]] = []
         self.status = 200
+        self.delay = 0.0  # seconds before each answer: a slow customer system
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.received.append((dict(self.headers), json.loads(body), body))
+                time.sleep(outer.delay)
                 self.send_response(outer.status)
                 self.end_headers()
 

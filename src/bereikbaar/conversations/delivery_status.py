@@ -1,5 +1,15 @@
 """Delivery statuses only move forward: read never goes back to delivered, whatever the order
-in which the provider's callbacks arrive."""
+in which the provider's callbacks arrive.
+
+One status is not simply dropped when it comes late: a `failed` after `delivered` or `read`.
+Providers do send it ("delivered events may happen after failed, and vice versa", with several
+devices; a carrier that reports undelivered after a delivery receipt), and it may mean the
+customer did not get the reply after all. The status stays where it was (the earlier receipt
+was real), but the failure is recorded on the message, in `extra["late_failure"]`, and shown
+as its delivery note, so the agent sees that the provider changed its mind.
+"""
+
+from django.utils.translation import gettext as _
 
 from bereikbaar.conversations.models import EarlyStatus, Message
 
@@ -13,6 +23,12 @@ RANK = {
     Delivery.DELIVERED: 2,
     Delivery.READ: 3,
 }
+LATE_FAILURE = "late_failure"
+
+
+def late_failure_note(error: str) -> str:
+    note = _("De aanbieder meldde een mislukking na aflevering")
+    return f"{note}: {error}"[:500] if error else note
 
 
 def advance(message: Message, status: str, error: str = "") -> bool:
@@ -20,6 +36,8 @@ def advance(message: Message, status: str, error: str = "") -> bool:
     if status not in RANK:
         raise ValueError(f"unknown delivery status {status!r}")
     current = message.delivery_status
+    if status == Delivery.FAILED and RANK[current] > RANK[Delivery.SENT]:
+        return _flag_late_failure(message, error)
     if status == Delivery.FAILED:
         moves = RANK[current] <= RANK[Delivery.SENT] and current != Delivery.FAILED
     else:
@@ -27,8 +45,23 @@ def advance(message: Message, status: str, error: str = "") -> bool:
     if not moves:
         return False
     message.delivery_status = status
-    message.delivery_error = error[:500] if status == Delivery.FAILED else ""
+    if status == Delivery.FAILED:
+        message.delivery_error = error[:500]
+    elif LATE_FAILURE not in (message.extra or {}):
+        message.delivery_error = ""  # a read after a late failure keeps the note
     message.save(update_fields=["delivery_status", "delivery_error"])
+    return True
+
+
+def _flag_late_failure(message: Message, error: str) -> bool:
+    """A failure after delivery: keep the status, record and show the failure (once)."""
+    extra = message.extra if isinstance(message.extra, dict) else {}
+    if LATE_FAILURE in extra:
+        return False
+    extra[LATE_FAILURE] = {"after": message.delivery_status, "error": error[:500]}
+    message.extra = extra
+    message.delivery_error = late_failure_note(error)
+    message.save(update_fields=["extra", "delivery_error"])
     return True
 
 

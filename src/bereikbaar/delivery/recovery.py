@@ -5,9 +5,11 @@ django-tasks-db marks a task RUNNING when a worker claims it and has no recovery
 worker killed mid-task (kill -9, a crash, a deploy that did not wait) leaves it RUNNING, and no
 worker picks it up again. Every task here is a short HTTP call with a timeout (sends, media
 downloads), so one still running after STALE is dead. Running it again is safe: a send checks
-the message's status first and a download its own. The one window left is a provider that
-accepted a send just before the worker died; that reply can go out twice, which is chosen over
-losing it without a word. The sweep (server._sweep) calls requeue_stalled() once a minute.
+the message's status first and a download its own. A send that died in the middle of its
+provider call left its claim (delivery.claims): the run given back resends only where the
+provider deduplicates (the same idempotency token or key), and otherwise (WhatsApp) shows the
+agent that the reply may or may not have gone out. The sweep (server._sweep) calls
+requeue_stalled() once a minute.
 """
 
 import logging

@@ -11,16 +11,29 @@ Precheck = Callable[[Conversation], str]
 
 
 class SendError(Exception):
-    """The provider refused or could not be reached; `permanent` says whether to stop trying."""
+    """The provider refused or could not be reached; `permanent` says whether to stop trying.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    `unsure`: the request went out and the answer was lost (a read timeout), so the provider
+    may have the message already. A sender that cannot send the same message twice safely
+    says so, and the outbox then does not try again (see delivery.claims).
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, unsure: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.unsure = unsure
 
 
 class Sender(Protocol):
+    """A channel's send function. It may carry `resend_when_unsure = False` (default True) when
+    its provider has no idempotency key, so a send that may have gone out is never repeated."""
+
     def __call__(self, message: Message) -> str:
         """Send the message; return the provider's id for it. Raise SendError on failure."""
+
+
+def resends_when_unsure(sender: Sender) -> bool:
+    return bool(getattr(sender, "resend_when_unsure", True))
 
 
 _senders: dict[str, Sender] = {}

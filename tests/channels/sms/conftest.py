@@ -4,6 +4,7 @@ answers and error bodies), a configured number, and webhooks signed by the twili
 import base64
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -42,6 +43,13 @@ class TwilioStandIn:
         self.queue: list[tuple[int, bytes]] = []
         self.media: dict[str, tuple[str, bytes]] = {}
         self.sent = 0
+        # Twilio's idempotency: the same I-Twilio-Idempotency-Token gets the first successful
+        # answer again and sends nothing more. `delays`: seconds to wait before the next
+        # answers (a slow Twilio, or one whose answer is lost to the client's timeout after it
+        # accepted the message).
+        self.by_token: dict[str, tuple[int, str, bytes]] = {}
+        self.delays: list[float] = []
+        self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,8 +73,26 @@ class TwilioStandIn:
             "path": handler.path,
             "auth": base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else "",
             "form": dict(parse_qsl(body.decode())),
+            "token": handler.headers.get("I-Twilio-Idempotency-Token", ""),
         }
-        self.requests.append(record)
+        with self.lock:
+            self.requests.append(record)
+            delay = self.delays.pop(0) if self.delays else 0.0
+            answer = self.by_token.get(record["token"]) or self.answer(handler, record)
+            if record["token"] and handler.command == "POST" and answer[0] < 300:
+                self.by_token[record["token"]] = answer
+        status, ctype, payload = answer
+        time.sleep(delay)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", ctype)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting (its timeout): the answer is lost, as on a network
+
+    def answer(self, handler: BaseHTTPRequestHandler, record: dict) -> tuple[int, str, bytes]:
         ctype = "application/json"
         if record["auth"] != f"{ACCOUNT_SID}:{AUTH_TOKEN}":
             status, payload = twilio_error(401, 20003, "Authenticate")
@@ -79,11 +105,7 @@ class TwilioStandIn:
             status = 200
         else:
             status, payload = twilio_error(404, 20404, "The requested resource was not found")
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        return status, ctype, payload
 
     def message(self, data: dict) -> bytes:
         self.sent += 1

@@ -155,3 +155,28 @@ def test_a_text_we_start_needs_an_opt_in(db, anna, twilio, account):
         "+31687654321", "telefoon", "Mogen we u per sms herinneren?", timezone.now()
     )
     assert send(conversation, anna, "Uw afspraak is morgen.").delivery_status == "sent"
+
+
+def test_an_undelivered_after_delivered_is_flagged_not_dropped(
+    conversation, anna, twilio, post_sms, run_intake, client
+):
+    """B4: a carrier's `undelivered` after the delivery receipt: the status stays delivered,
+    the failure and its error code are recorded and shown to the agent, once."""
+    message = send(conversation, anna)
+    path = "/channels/twilio/sms/status"
+    for status in ["delivered", "undelivered"]:
+        params = form(f"status_{status}") | {"MessageSid": message.provider_id}
+        assert post_sms(params, path=path).status_code == 200
+        run_intake()
+    message.refresh_from_db()
+    assert message.delivery_status == "delivered"
+    assert message.delivery_error == (
+        "De aanbieder meldde een mislukking na aflevering: 30003 toestel onbereikbaar"
+    )
+    assert message.extra["late_failure"] == {
+        "after": "delivered",
+        "error": "30003 toestel onbereikbaar",
+    }
+    client.force_login(anna)
+    page = client.get(f"/conversations/{message.conversation_id}/timeline/")
+    assert "mislukking na aflevering: 30003" in page.content.decode()

@@ -4,6 +4,7 @@ number pointing at it, and a helper that posts webhooks signed as Meta signs the
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -49,6 +50,10 @@ class GraphStandIn:
         self.media: dict[str, tuple[str, bytes]] = {}  # media id -> (declared type, bytes)
         self.templates: list[dict] = []
         self.sent = 0
+        # seconds to wait before the next answers: a slow Graph API, or one whose answer is
+        # lost to the client's timeout after it accepted the message
+        self.delays: list[float] = []
+        self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,13 +78,19 @@ class GraphStandIn:
             "auth": handler.headers.get("Authorization"),
             "json": json.loads(body) if body else None,
         }
-        self.requests.append(record)
-        status, ctype, payload = self.answer(record)
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        with self.lock:
+            self.requests.append(record)
+            delay = self.delays.pop(0) if self.delays else 0.0
+            status, ctype, payload = self.answer(record)
+        time.sleep(delay)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", ctype)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting (its timeout): the answer is lost
 
     def answer(self, record: dict) -> tuple[int, str, bytes]:
         if record["auth"] != f"Bearer {ACCESS_TOKEN}":

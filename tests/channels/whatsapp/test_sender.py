@@ -161,3 +161,34 @@ def test_the_precheck_tells_the_reply_box_why_not(customer_writes):
     assert precheck(customer_writes(ago=60).conversation) == ""
     closed = customer_writes(ago=25 * 3600, sender="31687654321").conversation
     assert "24-uursvenster" in precheck(closed)
+
+
+def test_a_failure_after_delivery_is_flagged_not_dropped(
+    customer_writes, graph, anna, post_webhook, run_intake, client
+):
+    """B4: Meta may report `failed` after `delivered` (several devices). The status stays
+    delivered, the failure is recorded and shown to the agent, and a later read keeps it."""
+    message = send(customer_writes().conversation, anna)
+    for status in ["delivered", "failed", "failed", "read"]:
+        assert post_webhook(status_payload(message.provider_id, status)).status_code == 200
+        run_intake()
+    message.refresh_from_db()
+    assert message.delivery_status == "read"
+    assert message.delivery_error.startswith(
+        "De aanbieder meldde een mislukking na aflevering: 131047"
+    )
+    assert message.extra["late_failure"]["after"] == "delivered"
+    client.force_login(anna)
+    page = client.get(f"/conversations/{message.conversation_id}/timeline/")
+    assert "mislukking na aflevering" in page.content.decode()
+
+
+def test_a_failure_before_delivery_is_still_a_plain_failure(
+    customer_writes, graph, anna, post_webhook, run_intake
+):
+    message = send(customer_writes().conversation, anna)
+    post_webhook(status_payload(message.provider_id, "failed"))
+    run_intake()
+    message.refresh_from_db()
+    assert message.delivery_status == "failed"
+    assert "late_failure" not in message.extra

@@ -1,5 +1,12 @@
 """The SMS sender: the official twilio Client, pointed at the configured API base URL, with a
-status callback so delivery statuses come back. A number that opted out gets nothing."""
+status callback so delivery statuses come back. A number that opted out gets nothing.
+
+Every try of one message carries the same I-Twilio-Idempotency-Token (the message's send
+claim token), so a retry after an answer that got lost (a timeout after Twilio accepted) is
+answered by Twilio with the first message instead of a second SMS. The header is what Twilio
+puts on its own webhooks and what its REST API is reported to honour; we found no official
+page for the REST side, so the send claim (delivery.claims) is what guards against two runs.
+"""
 
 import logging
 
@@ -11,17 +18,36 @@ from twilio.rest import Client
 from bereikbaar.channels.sms import consent
 from bereikbaar.channels.sms.models import Account
 from bereikbaar.conversations.models import Conversation, Message
+from bereikbaar.delivery.claims import token_for
 from bereikbaar.delivery.senders import SendError
 
 STATUS_PATH = "/channels/twilio/sms/status"
 MAX_TEXT = 1600  # Twilio's limit for one message body
 TIMEOUT = 15
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 _quiet = logging.getLogger("bereikbaar.channels.sms.twilio_http")
 _quiet.setLevel(logging.WARNING)
 
 
-def client_for(account: Account) -> Client:
-    http = TwilioHttpClient(timeout=TIMEOUT, logger=_quiet)  # its own logger says every header
+class _OnceHttpClient(TwilioHttpClient):
+    """Adds the message's idempotency token to every request it makes."""
+
+    def __init__(self, token: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.token = token
+
+    def request(self, method, url, headers=None, **kwargs):
+        headers = {**(headers or {}), IDEMPOTENCY_HEADER: self.token}
+        return super().request(method, url, headers=headers, **kwargs)
+
+
+def client_for(account: Account, idempotency_token: str = "") -> Client:
+    """A client for the account; with a token, every request it makes carries it."""
+    options = {"timeout": TIMEOUT, "logger": _quiet}  # its own logger says every header
+    if idempotency_token:
+        http = _OnceHttpClient(idempotency_token, **options)
+    else:
+        http = TwilioHttpClient(**options)
     client = Client(account.account_sid, account.auth_token, http_client=http)
     client.api.base_url = account.api_base.rstrip("/")
     return client
@@ -79,7 +105,7 @@ def send(message: Message) -> str:
     if account.public_url:
         options["status_callback"] = account.public_url.rstrip("/") + STATUS_PATH
     try:
-        sent = client_for(account).messages.create(**options)
+        sent = client_for(account, token_for(message)).messages.create(**options)
     except TwilioRestException as exc:
         transient = exc.status >= 500 or exc.status == 429 or exc.code == 20429
         text = exc.msg.removeprefix("Unable to create record: ")

@@ -2,7 +2,19 @@
 
 Free-form text only inside the 24-hour window; a template message at any time. A number
 that opted out gets nothing. Returns the wamid, which status webhooks later refer to.
+
+The Cloud API takes no idempotency key: a POST repeated after its answer was lost is a second
+message on the customer's phone. So a send is never repeated when it may have gone out: a
+request that was written and then timed out or was cut off (the answer lost) raises an
+"unsure" SendError, and `send.resend_when_unsure = False` tells the outbox not to take over a
+claim left by a run that died mid-call (delivery.claims). Such a reply keeps its status with a
+note for the agent; the status webhooks that do arrive for it are parked by wamid (EarlyStatus)
+as for any unknown id. A refused connection or a DNS failure (urllib's URLError: nothing was
+sent) is retried as before.
 """
+
+import http.client
+import urllib.error
 
 from bereikbaar.channels.whatsapp import consent, graph
 from bereikbaar.channels.whatsapp.models import Account, CustomerWindow, TemplateSend
@@ -46,11 +58,26 @@ def send(message: Message) -> str:
         answer = graph.call(account, "POST", f"{account.phone_number_id}/messages", payload)
     except graph.GraphError as exc:
         text = OUTSIDE_WINDOW if exc.code == RE_ENGAGEMENT else str(exc)
-        raise SendError(text, permanent=not exc.transient) from None
+        raise SendError(text, permanent=not exc.transient, unsure=answer_lost(exc)) from None
     ids = [m.get("id") for m in answer.get("messages") or [] if isinstance(m, dict)]
     if not ids or not isinstance(ids[0], str):
         raise SendError("the Graph API accepted the message but gave no wamid", permanent=True)
     return ids[0]
+
+
+send.resend_when_unsure = False
+
+
+def answer_lost(exc: graph.GraphError) -> bool:
+    """The request went out and no answer came back (a read timeout, a connection cut off).
+
+    urllib wraps errors while *sending* the request in URLError (nothing reached Meta) and lets
+    errors while *reading* the answer through as they are (TimeoutError, RemoteDisconnected,
+    IncompleteRead); graph keeps the original as the GraphError's context.
+    """
+    cause = exc.__context__
+    lost = isinstance(cause, (OSError, http.client.HTTPException))
+    return lost and not isinstance(cause, urllib.error.URLError)
 
 
 def precheck(conversation: Conversation) -> str:
