@@ -4,7 +4,34 @@ SetAside (one part of a batch that cannot be filed, quarantined alone).
 This is the contract between every channel and intake, whatever the provider sent.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+def storable(value: object) -> object:
+    """Text every database takes: NUL (PostgreSQL refuses it) and lone surrogates (not
+    encodable as UTF-8) become U+FFFD, in strings and in the lists and dicts that hold them.
+    A message carrying one used to be quarantined whole on PostgreSQL; the raw bytes stay in
+    intake as they came."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodable(value):
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return value.replace("\x00", "\ufffd")
+        return value
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(storable(v) for v in value)
+    return value
+
+
+def _encodable(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -12,6 +39,9 @@ class InboundAttachment:
     filename: str
     content_type: str
     content: bytes
+
+    def __post_init__(self) -> None:
+        _make_storable(self)
 
 
 @dataclass(frozen=True)
@@ -34,6 +64,19 @@ class InboundMessage:
     automated: bool = False
     # Anything else the provider sent that an agent may want to see (kept as JSON).
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _make_storable(self)
+
+
+def _make_storable(item) -> None:
+    """Whatever a channel's parser read, every text field can be stored (see storable())."""
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, str | list | dict):
+            cleaned = storable(value)
+            if cleaned is not value and cleaned != value:
+                object.__setattr__(item, f.name, cleaned)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bereikbaar.contacts.normalise import InvalidIdentity, normalise_phone
-from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
+from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside, storable
 from bereikbaar.intake.registry import UnparseablePayload
 
 CHANNEL = "whatsapp"
@@ -54,7 +54,7 @@ def load(raw: bytes) -> dict:
     try:
         data = json.loads(raw)
         if _UNSTORABLE.search(raw):  # only an escape can carry NUL or a lone surrogate
-            data = _clean(data)
+            data = storable(data)  # a NUL or lone surrogate becomes U+FFFD, the message is filed
     except (ValueError, UnicodeDecodeError):
         raise UnparseablePayload("the body is not valid JSON") from None
     except RecursionError:
@@ -66,31 +66,6 @@ def load(raw: bytes) -> dict:
 
 # Only an escape can carry NUL or a surrogate: a cheap test before walking the payload.
 _UNSTORABLE = re.compile(rb"\\u(?:0000|d[89a-f])", re.IGNORECASE)
-
-
-def _clean(value: object) -> object:
-    """Valid JSON may still hold text no database takes: a lone surrogate ("\\ud800") cannot
-    be encoded as UTF-8 and PostgreSQL refuses NUL. Such a message used to be quarantined
-    whole; now those characters become U+FFFD and the message is filed (raw bytes are kept
-    as received in intake)."""
-    if isinstance(value, str):
-        if "\x00" in value or not _encodable(value):
-            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-            return value.replace("\x00", "\ufffd")
-        return value
-    if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def parse(raw: bytes) -> list[InboundMessage | DeliveryUpdate | SetAside]:
