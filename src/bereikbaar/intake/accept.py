@@ -90,15 +90,30 @@ def _accept_together(mine: _Waiting, using: str) -> Accepted:
 
 
 def _commit(batch: list[_Waiting], using: str) -> None:
-    """Insert the rows in one transaction; each learns its own answer, or the shared error."""
+    """Insert the rows in one transaction; each learns its own answer, or the shared error.
+
+    BEGIN and COMMIT go to SQLite directly (the connection is in autocommit between them,
+    errors still become Django's): transaction.atomic() cost a third of an accept's CPU
+    besides the commit itself (cProfile, 0.1 of 0.3 ms), for bookkeeping this one statement
+    per row does not need."""
+    db = connections[using]
     try:
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            results = [_insert(cursor, waiting.row) for waiting in batch]
-            if any(not r.duplicate for r in results):
-                transaction.on_commit(wakeup.notify, using=using)
+        db.ensure_connection()
+        with db.wrap_database_errors, db.cursor() as cursor:
+            raw = db.connection
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                results = [_insert(cursor, waiting.row) for waiting in batch]
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
     except BaseException as exc:  # a failed commit fails every webhook in it: they retry
         for waiting in batch:
             waiting.error, waiting.done = exc, True
         return
     for waiting, result in zip(batch, results, strict=True):
         waiting.result, waiting.done = result, True
+    if any(not r.duplicate for r in results):
+        wakeup.notify()

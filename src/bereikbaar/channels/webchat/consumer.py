@@ -29,7 +29,7 @@ from bereikbaar.channels.webchat.tokens import (
     visitor_for,
 )
 
-FORBIDDEN_ORIGIN = 4403  # a site not on BEREIKBAAR_WEBCHAT_ORIGINS
+FORBIDDEN_ORIGIN = 4403  # a site not on the widget's list (origins.py)
 MAX_FRAME = 64 * 1024  # bytes: longer frames are answered "too_long" without being parsed
 MESSAGES = {
     "too_long": _("Dit bericht is te lang. Stuur het in kortere delen."),
@@ -50,7 +50,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         headers = dict(self.scope.get("headers") or [])
         origin = headers.get(b"origin", b"").decode("latin-1")
-        if not allowed(origin, headers.get(b"host", b"").decode("latin-1")):
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not await database_sync_to_async(allowed)(origin, host):
             await self.close(code=FORBIDDEN_ORIGIN)  # before accept: the handshake is refused
             return
         await self.accept()

@@ -1,5 +1,6 @@
-"""WebSocket routes: the visitor's (any origin, token-based) and the agents' typing socket
-(session-based, mounted behind the same origin and session checks as /ws/inbox/)."""
+"""WebSocket routes: the visitor's (token-based; any origin unless the widget's list of sites
+says otherwise, origins.py) and the agents' typing socket (session-based, mounted behind the
+same origin and session checks as /ws/inbox/)."""
 
 from django.urls import path
 
