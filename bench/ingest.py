@@ -80,13 +80,15 @@ def write_results(
         f"{info['os']}; Python {info['python']}, SQLite {info['sqlite']}",
         f"- **Workload:** {args.n:,} messages per run, ~270-byte synthetic Dutch texts from "
         f"500 customers (40 % by phone, the rest by email), the same sequence for every run; "
-        f"closed loop of http.client threads (keep-alive where the server allows it), "
+        f"closed loop of http.client threads (keep-alive where the server allows it; "
+        f"one open-loop run at a fixed rate, below), "
         f"127.0.0.1 only. Server and client share the same {info['nproc']} CPUs.",
         "- **Ours:** `bereikbaar serve`, in two shapes: *one process* (the embedded default: "
         "uvicorn (ASGI) with the intake worker on a thread) and *intake process* "
         "(`serve --intake-processes 1`: the same, with filing in a child process, events "
-        "back to the server's sockets through its hub). SQLite (WAL, synchronous=FULL for "
-        "accepts) in a fresh data dir per run; one team, one online agent "
+        "back to the server's sockets through its hub). SQLite (WAL; the intake queue in a "
+        "file of its own, so accepts never wait for filing; synchronous=FULL for accepts and "
+        "filing) in a fresh data dir per run; one team, one online agent "
         "(max_concurrent=1000, per-channel capacity left at the product default, 10 for the "
         "API channel, so most conversations wait in the team queue) connected to /ws/inbox/. "
         "POST /api/v1/inbound with a "
@@ -128,8 +130,19 @@ def write_results(
     for row in rows:
         p = row.get("peer")
         c = row["concurrency"]
+        lines += [f"### Concurrency {c}"]
+        if row["rate"]:
+            lines[-1] += f", paced at {row['rate']:.0f} messages/s"
+            lines += [
+                "",
+                f"Open loop: POST number i is sent at start + i / {row['rate']:.0f} s whatever "
+                "the answers, with up to 8 in flight. Both servers sustain this load, so its "
+                "latencies are what a sender and an agent see at a steady rate rather than in "
+                "a burst as fast as the server can go (the runs above), where a server that "
+                "queues (ours) shows the queue's length and one that makes the sender wait "
+                "(the peer) shows that wait as HTTP time.",
+            ]
         lines += [
-            f"### Concurrency {c}",
             "",
             "| | accepted/s | processed/s | errors | received → processed p50 / p99 ms "
             "(server clocks) | POST → agent push p50 / p99 ms | HTTP p50 / p99 ms "
@@ -196,6 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[1, 8],
         help="client threads, one run each (default: 1 8)",
     )
+    ap.add_argument(
+        "--paced",
+        type=float,
+        default=100.0,
+        metavar="RATE",
+        help="also one open-loop run at c=8 sending RATE POSTs per second, a load both "
+        "servers sustain, for the latencies at that load (default 100; 0 = none)",
+    )
     ap.add_argument("--skip-peer", action="store_true", help="measure only bereikbaar")
     ap.add_argument(
         "--intake-processes",
@@ -247,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
             peer_version = peer.version()
 
     rows = []
-    for c in args.concurrency:
-        row = {"concurrency": c, "ours": []}
+    runs = [(c, None) for c in args.concurrency] + ([(8, args.paced)] if args.paced else [])
+    for c, rate in runs:
+        row = {"concurrency": c, "rate": rate, "ours": []}
         for processes in args.intake_processes:
             label = f"intake process{'es' if processes > 1 else ''}" if processes else "one process"
             if processes > 1:
@@ -259,18 +281,19 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-            row["ours"].append((label, ours.summary(ours.measure(workload, c, processes))))
+            run = ours.measure(workload, c, processes, rate=rate)
+            row["ours"].append((label, ours.summary(run)))
         if args.postgres:
             label = "intake process, PostgreSQL" + (" + Redis" if args.redis else "")
             quiet(args)
             print(f"ours c={c} ({label})", file=sys.stderr, flush=True)
-            run = ours.measure(workload, c, 1, postgres=args.postgres, redis=args.redis)
+            run = ours.measure(workload, c, 1, postgres=args.postgres, redis=args.redis, rate=rate)
             row["ours"].append((label, ours.summary(run)))
         if not peer_note:
             quiet(args)
             print(f"peer c={c}: fresh project, starting gunicorn -w 2", file=sys.stderr, flush=True)
             try:
-                r, share = peer.measure(workload, c)
+                r, share = peer.measure(workload, c, rate=rate)
                 row["peer"] = {
                     "others_pct": share.others_pct,
                     "server_cpu_ms": share.server * 1000 / r.ok if r.ok else float("nan"),

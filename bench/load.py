@@ -1,4 +1,8 @@
-"""Closed-loop load: `concurrency` http.client threads send exactly len(bodies) POSTs.
+"""Load: `concurrency` http.client threads send exactly len(bodies) POSTs.
+
+Closed loop by default (each thread sends its next POST when the last is answered). With a
+`rate`, open loop: POST i is sent at start + i / rate whatever the answers, so a server that
+keeps up shows its latency at that load rather than how fast it can go.
 
 Each thread keeps one connection alive for as long as the server allows (a server that answers
 `Connection: close`, like gunicorn's sync workers, gets a fresh connection per request).
@@ -49,6 +53,7 @@ def run(
     expect: int,
     timeout: float = 30.0,
     on_response: Callable[[int, float, bytes], None] | None = None,
+    rate: float | None = None,
 ) -> Result:
     """on_response(index, time.time() when sent, body) is called for each expected answer."""
     result = Result(label=label, n=len(bodies), concurrency=concurrency)
@@ -80,6 +85,8 @@ def run(
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
             while (i := take()) is not None:
+                if rate:  # its scheduled moment
+                    time.sleep(max(0.0, begun + i / rate - time.perf_counter()))
                 body = bodies[i]
                 sent = time.time()
                 t0 = time.perf_counter()
@@ -110,7 +117,7 @@ def run(
 
     threads = [threading.Thread(target=timed_worker, daemon=True) for _ in range(concurrency)]
     result.started = time.time()
-    t0 = time.perf_counter()
+    begun = time.perf_counter()  # read by the workers: set before they start
     for t in threads:
         t.start()
     tty = sys.stderr.isatty()
@@ -126,7 +133,7 @@ def run(
     for t in threads:
         t.join()
     # not the time this loop noticed, which is up to one 0.25 s nap late
-    result.wall = max(finished) - t0
+    result.wall = max(finished) - begun
     end = "\n" if tty else ""
     print(
         f"{end}  {label} c={concurrency}: {done[0]}/{len(bodies)} in {result.wall:.2f} s "

@@ -243,15 +243,19 @@ def measure(
     postgres: str = "",
     redis: str = "",
     wait_timeout: float = 120.0,
+    rate: float | None = None,
 ) -> OursRun:
     """One run against `bereikbaar serve` (with `--intake-processes N` when N > 0), on SQLite
-    or, with `postgres`, on a fresh database of that server (and Redis, with `redis`)."""
+    or, with `postgres`, on a fresh database of that server (and Redis, with `redis`); paced
+    at `rate` POSTs per second when given (load.run)."""
     data_dir, env = fresh_env(f"ours-c{concurrency}-p{intake_processes}-")
     with scale_out(env, postgres, redis) as env:
-        return _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeout)
+        return _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeout, rate)
 
 
-def _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeout) -> OursRun:
+def _measure(
+    workload, concurrency, intake_processes, data_dir, env, wait_timeout, rate=None
+) -> OursRun:
     _cli(env, "manage", "migrate", "--verbosity", "0")
     session = json.loads(_cli(env, "manage", "shell", "-c", SETUP).strip().splitlines()[-1])[
         "session"
@@ -287,6 +291,7 @@ def _measure(workload, concurrency, intake_processes, data_dir, env, wait_timeou
             concurrency,
             expect=202,
             on_response=lambda i, t_sent, body: sent_at.__setitem__(json.loads(body)["id"], t_sent),
+            rate=rate,
         )
         out = OursRun(http=result)
         db = _reader(env, data_dir)

@@ -214,7 +214,7 @@ def bodies_for(workload, queue: int) -> list[bytes]:
     return out
 
 
-def measure(workload, concurrency: int) -> tuple[Result, Share]:
+def measure(workload, concurrency: int, rate: float | None = None) -> tuple[Result, Share]:
     root = Path(tempfile.mkdtemp(prefix=f"peer-c{concurrency}-", dir=HERE / ".work"))
     _project(root)
     env = dict(os.environ)
@@ -247,6 +247,7 @@ def measure(workload, concurrency: int) -> tuple[Result, Share]:
             bodies_for(workload, ids["queue"]),
             concurrency,
             expect=201,
+            rate=rate,
         )
         share = meter.stop()
         finished = True
