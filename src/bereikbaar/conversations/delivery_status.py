@@ -9,6 +9,8 @@ was real), but the failure is recorded on the message, in `extra["late_failure"]
 as its delivery note, so the agent sees that the provider changed its mind.
 """
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from bereikbaar.conversations.models import EarlyStatus, Message
@@ -65,15 +67,41 @@ def _flag_late_failure(message: Message, error: str) -> bool:
     return True
 
 
-def record_status(channel: str, provider_id: str, status: str, error: str = "") -> Message | None:
-    """The message this status is about, if it changed; an unknown id is kept for later."""
+# (channel, reference, provider id) → the message that reference names, now recorded under that
+# id, or None. Delivery registers its claims here (it owns the references; this floor cannot
+# import it), so a status echoing one finds a send whose answer was lost.
+ReferenceMatcher = Callable[[str, str, str], Message | None]
+_matchers: list[ReferenceMatcher] = []
+
+
+def match_references_with(matcher: ReferenceMatcher) -> None:
+    if matcher not in _matchers:
+        _matchers.append(matcher)
+
+
+def record_status(
+    channel: str, provider_id: str, status: str, error: str = "", reference: str = ""
+) -> Message | None:
+    """The message this status is about, if it changed; an unknown id is matched by the
+    reference of ours the provider echoed (if any), else kept for later."""
     message = Message.objects.filter(channel=channel, provider_id=provider_id).first()
+    adopted = False
+    if message is None and reference:
+        message = _matched(channel, reference, provider_id)
+        adopted = message is not None
     if message is None:
         EarlyStatus.objects.create(
             channel=channel, provider_id=provider_id, status=status, error=error[:500]
         )
         return None
-    return message if advance(message, status, error) else None
+    return message if advance(message, status, error) or adopted else None
+
+
+def _matched(channel: str, reference: str, provider_id: str) -> Message | None:
+    for matcher in _matchers:
+        if (message := matcher(channel, reference, provider_id)) is not None:
+            return message
+    return None
 
 
 def settle_early(message: Message) -> bool:

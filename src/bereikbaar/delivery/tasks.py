@@ -6,6 +6,7 @@ send whose answer was lost is retried only where the provider deduplicates retri
 """
 
 import logging
+import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -26,8 +27,15 @@ MAX_ATTEMPTS = 6
 UNSENT = (Message.Delivery.QUEUED, Message.Delivery.FAILED)
 
 
-def backoff(attempt: int) -> timedelta:
-    return timedelta(seconds=min(5 * 3**attempt, 3600))
+def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:
+    """Full jitter: a delay anywhere between 0 and 5·3ⁿ s (at most an hour), so the sends that
+    one provider outage failed together do not all come back at the same moment. `rng`: seeded
+    in tests."""
+    ceiling = min(5 * 3**attempt, 3600)
+    return timedelta(seconds=(rng or _jitter).uniform(0, ceiling))
+
+
+_jitter = random.Random()
 
 
 @task(queue_name="outbound")
@@ -58,9 +66,14 @@ def send_message(message_id: int, attempt: int = 0) -> str:
     with transaction.atomic():
         message.provider_id = provider_id or None
         # A receipt may have overtaken us (a chat widget reads at once): never back to "sent".
-        now = Message.objects.values_list("delivery_status", flat=True).get(pk=message.pk)
-        message.delivery_status = Message.Delivery.SENT if now in UNSENT else now
-        message.delivery_error = ""
+        # One that carried our reference already recorded this id and its status (claims.adopt),
+        # even a failure: that stands.
+        now, known, error = Message.objects.values_list(
+            "delivery_status", "provider_id", "delivery_error"
+        ).get(pk=message.pk)
+        adopted = claims.adopted_meanwhile(message) and known == message.provider_id
+        message.delivery_status = Message.Delivery.SENT if now in UNSENT and not adopted else now
+        message.delivery_error = error if adopted else ""
         message.save(update_fields=["provider_id", "delivery_status", "delivery_error"])
         claims.release(message)
         if message.provider_id:

@@ -60,7 +60,9 @@ def _file(inbound: InboundMessage) -> Message:
 
 def apply_update(update: DeliveryUpdate) -> Message | None:
     """A provider's status for a message we sent; it only ever moves forward."""
-    message = record_status(update.channel, update.provider_id, update.status, update.error)
+    message = record_status(
+        update.channel, update.provider_id, update.status, update.error, update.reference
+    )
     if message is not None:
         publish(
             events.MESSAGE_UPDATED,

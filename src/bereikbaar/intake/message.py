@@ -81,13 +81,19 @@ def _make_storable(item) -> None:
 
 @dataclass(frozen=True)
 class DeliveryUpdate:
-    """The provider's word on a message we sent: sent, delivered, read or failed."""
+    """The provider's word on a message we sent: sent, delivered, read or failed.
+
+    `reference`: a string of ours the provider echoes back with the status (WhatsApp's
+    `biz_opaque_callback_data`), so a status naming an id we never recorded (the send's answer
+    was lost) can still be matched to its message; "" when the provider sent none.
+    """
 
     channel: str
     provider_id: str  # the id the provider gave our outbound message
     status: str  # one of conversations.models.Message.Delivery
     error: str = ""
     at: float | None = None  # the provider's timestamp (epoch seconds), when given
+    reference: str = ""
 
 
 @dataclass(frozen=True)

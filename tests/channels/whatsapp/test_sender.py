@@ -6,6 +6,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from bereikbaar.conversations.models import Message
+from bereikbaar.delivery import claims
 from bereikbaar.delivery.reply import ReplyRefused, reply
 from bereikbaar.delivery.tasks import send_message
 
@@ -33,6 +34,7 @@ def test_it_posts_the_reply_and_records_the_wamid(customer_writes, graph, anna):
         "to": "31612345678",
         "type": "text",
         "text": {"preview_url": False, "body": "Goedemiddag, we zoeken het uit."},
+        "biz_opaque_callback_data": claims.reference_for(message),  # echoed in its statuses
     }
 
 

@@ -28,6 +28,7 @@ BIDI_CONTROLS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 )
 STATUSES = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed"}
+REFERENCE_MAX = 512  # the most biz_opaque_callback_data Meta takes
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,9 @@ def _status(status: dict) -> DeliveryUpdate | None:
         status=mapped,
         error=error,
         at=_float(status.get("timestamp")),
+        # What our send carried as biz_opaque_callback_data, echoed back (sender.py): it lets a
+        # status whose wamid we never learnt (the send's answer was lost) find its message.
+        reference=_str(status.get("biz_opaque_callback_data"))[:REFERENCE_MAX],
     )
 
 

@@ -8,9 +8,11 @@ message on the customer's phone. So a send is never repeated when it may have go
 request that was written and then timed out or was cut off (the answer lost) raises an
 "unsure" SendError, and `send.resend_when_unsure = False` tells the outbox not to take over a
 claim left by a run that died mid-call (delivery.claims). Such a reply keeps its status with a
-note for the agent; the status webhooks that do arrive for it are parked by wamid (EarlyStatus)
-as for any unknown id. A refused connection or a DNS failure (urllib's URLError: nothing was
-sent) is retried as before.
+note for the agent until Meta's status webhooks tell: every send carries the message's claim
+reference as `biz_opaque_callback_data`, which Meta echoes in that message's statuses, so a
+status naming a wamid we never learnt is matched to its reply (delivery.claims.adopt): the
+wamid is recorded, the status applied and the note cleared. A refused connection or a DNS
+failure (urllib's URLError: nothing was sent) is retried as before.
 """
 
 import http.client
@@ -20,6 +22,7 @@ from bereikbaar.channels.whatsapp import consent, graph
 from bereikbaar.channels.whatsapp.models import Account, CustomerWindow, TemplateSend
 from bereikbaar.channels.whatsapp.window import contact_window_open, numbers
 from bereikbaar.conversations.models import Conversation, Message
+from bereikbaar.delivery import claims
 from bereikbaar.delivery.senders import SendError
 
 MAX_TEXT = 4096
@@ -54,6 +57,7 @@ def send(message: Message) -> str:
             "type": "text",
             "text": {"preview_url": False, "body": message.text},
         }
+    payload["biz_opaque_callback_data"] = claims.reference_for(message)
     try:
         answer = graph.call(account, "POST", f"{account.phone_number_id}/messages", payload)
     except graph.GraphError as exc:
