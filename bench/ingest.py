@@ -164,7 +164,7 @@ def write_results(
                 f"| {p['errors']} | — | — | {fmt(p['p50_ms'], 1)} / {fmt(p['p99_ms'], 1)} "
                 f"| {fmt(p['server_cpu_ms'], 2)} | {others(p)} |"
             )
-            for label, o in row["ours"]:
+            for label, o in row["ours"] if not row["rate"] else []:  # paced: both at the rate
                 lines.append(
                     f"| **ratio ours ({label}) / peer** "
                     f"| **{ratio(o['accepted_per_s'], p['per_s'])}** "
