@@ -15,6 +15,7 @@ FLOORS = {
     "env": 0,  # typed environment readers, used by settings and channels alike
     "sqlrows": 0,  # rows read and written by plain SQL on the intake's hot path (any domain)
     "logscrub": 0,  # masks personal data in log records; settings install it
+    "fastdoor": 0,  # the ASGI door past Django's request cycle for webhooks (api, channels)
     "text": 0,
     "realtime": 0,
     "contacts": 1,
@@ -44,7 +45,11 @@ def package_of(module: str) -> str:
     """bereikbaar.channels.email.receive → channels.email; bereikbaar.settings → project."""
     parts = module.split(".")
     if len(parts) < 2 or not (SRC / parts[1]).is_dir():
-        return parts[1] if parts[1:2] in (["env"], ["sqlrows"], ["logscrub"]) else "project"
+        return (
+            parts[1]
+            if parts[1:2] in (["env"], ["sqlrows"], ["logscrub"], ["fastdoor"])
+            else "project"
+        )
     if parts[1] == "channels" and len(parts) > 2:
         return f"channels.{parts[2]}"
     return parts[1]

@@ -14,12 +14,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from bereikbaar.api import fastpath  # noqa: E402
 from bereikbaar.channels.webchat import routing as webchat  # noqa: E402
+from bereikbaar.channels.whatsapp import fastpath as whatsapp_door  # noqa: E402
 from bereikbaar.inbox.routing import websocket_urlpatterns  # noqa: E402
 
 
 async def http(scope, receive, send):
-    if fastpath.matches(scope):
-        return await fastpath.app(scope, receive, send)
+    # the webhook doors that only check and store skip Django's request cycle (fastdoor.py)
+    for door in (fastpath, whatsapp_door):
+        if door.matches(scope):
+            return await door.app(scope, receive, send)
     return await django_http(scope, receive, send)
 
 

@@ -4,7 +4,7 @@ every page and webhook answer 503 with Retry-After, never a 500.
 Providers (Meta, Twilio, a PBX) and browsers retry a 503, and it is the truth: nothing was
 stored, so nothing was acknowledged. Only connection-level errors qualify; an IntegrityError
 or ProgrammingError is a bug and stays a 500. The REST API answers the same in its own error
-shape (api/errors.py, api/fastpath.py).
+shape (api/errors.py), and the webhook doors past Django the same (fastdoor.py).
 """
 
 import logging
@@ -12,9 +12,9 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
-log = logging.getLogger(__name__)
+from bereikbaar.fastdoor import RETRY_AFTER_SECONDS
 
-RETRY_AFTER_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:

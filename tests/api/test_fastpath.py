@@ -1,11 +1,10 @@
 """The ASGI fast path for POST /api/v1/inbound must answer exactly like the ninja route — same
 status, same body — for good, duplicate, invalid, oversize and unauthenticated requests.
 
-The fast path reaches the database from a worker thread (sync_to_async), so these tests use
+The fast path reaches the database from a worker thread (fastdoor.py), so these tests use
 transaction=True: the rows the test makes must be committed for that thread to see them.
 """
 
-import asyncio
 import json
 
 import pytest
@@ -13,35 +12,14 @@ from django.conf import settings
 
 from bereikbaar.api import fastpath
 from bereikbaar.intake.models import Inbound
+from tests.asgi_door import drive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def asgi_post(body: bytes, authorization: str = "", chunk: int = 0) -> tuple[int, dict, dict]:
-    """Drive fastpath.app with a fake receive/send; returns (status, json body, headers)."""
-    headers = [(b"content-type", b"application/json")]
-    if authorization:
-        headers.append((b"authorization", authorization.encode()))
-    scope = {"type": "http", "method": "POST", "path": fastpath.PATH, "headers": headers}
-    pieces = [body[i : i + chunk] for i in range(0, len(body), chunk)] if chunk else [body]
-    events = [
-        {"type": "http.request", "body": piece, "more_body": n < len(pieces) - 1}
-        for n, piece in enumerate(pieces)
-    ]
-    sent = []
-
-    async def receive():
-        return events.pop(0) if events else {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    assert fastpath.matches(scope)
-    asyncio.run(fastpath.app(scope, receive, send))
-    start, answer = sent
-    assert start["type"] == "http.response.start"
-    assert answer["type"] == "http.response.body"
-    return start["status"], json.loads(answer["body"]), dict(start["headers"])
+    headers = {"Authorization": authorization} if authorization else {}
+    return drive(fastpath, fastpath.PATH, body, headers, chunk)
 
 
 def ninja_post(client, body: bytes, authorization: str = "") -> tuple[int, dict]:

@@ -61,24 +61,30 @@ def receive(request: HttpRequest) -> HttpResponse:
     body = request.read(MAX_BODY + 1)  # not request.body: that enforces Django's 1 MiB
     if len(body) > MAX_BODY:
         return _error(413, "too_large", f"the body is over {MAX_BODY} bytes")
-    secrets = webhook_secrets()
-    if not valid(body, request.headers.get("X-Hub-Signature-256", ""), secrets):
-        return _error(401, "bad_signature", "X-Hub-Signature-256 does not match the body")
+    status, data = handle_post(body, request.headers.get("X-Hub-Signature-256", ""))
+    return JsonResponse(data, status=status)
+
+
+def handle_post(body: bytes, signature: str) -> tuple[int, dict]:
+    """A webhook body within MAX_BODY: checked and stored (200) or refused; shared by the
+    view and the ASGI door (fastpath.py), so the two answer alike."""
+    if not valid(body, signature, webhook_secrets()):
+        return _failure(401, "bad_signature", "X-Hub-Signature-256 does not match the body")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return _error(400, "invalid", "the body is not valid JSON")
+        return _failure(400, "invalid", "the body is not valid JSON")
     except RecursionError:  # signed, yet nested deeper than any Meta payload
-        return _error(400, "invalid", "the JSON is nested too deeply")
+        return _failure(400, "invalid", "the JSON is nested too deeply")
     if not isinstance(data, dict):
-        return _error(400, "invalid", "the body must be a JSON object")
+        return _failure(400, "invalid", "the body must be a JSON object")
     numbers = senders(data)
     try:
         accept("whatsapp", hashlib.sha256(body).hexdigest(), body, order_key=_order_key(numbers))
     except DatabaseError:
         # not stored: Meta retries on a non-2xx, so tell it to come back
-        return _error(503, "unavailable", "could not store the webhook; retry later")
-    return JsonResponse({"status": "accepted"})
+        return _failure(503, "unavailable", "could not store the webhook; retry later")
+    return 200, {"status": "accepted"}
 
 
 def webhook_secrets() -> set[str]:
@@ -93,5 +99,13 @@ def _order_key(numbers: list[str]) -> str:
     return f"phone:{numbers[0]}" if numbers else ""
 
 
+def _failure(status: int, code: str, detail: str) -> tuple[int, dict]:
+    return status, error_body(code, detail)
+
+
+def error_body(code: str, detail: str) -> dict:
+    return {"error": code, "detail": detail}
+
+
 def _error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+    return JsonResponse(error_body(code, detail), status=status)
