@@ -36,12 +36,18 @@ Handler = Callable[[bytes, dict[bytes, bytes]], Answer]
 
 
 def _handle(handler: Handler, body: bytes, headers: dict, unavailable: Answer) -> Answer:
+    """As Django's request cycle does around a view: connections too old or broken are closed
+    before and after. After matters with PostgreSQL's pool (CONN_MAX_AGE 0): the connection
+    goes back to the pool instead of staying with an idle thread (and with a thread that ends,
+    lost to the pool for good)."""
     close_old_connections()
     try:
         return handler(body, headers)
     except (OperationalError, InterfaceError) as exc:
         log.warning("database unavailable on a webhook door: %s", exc)
         return unavailable
+    finally:
+        close_old_connections()
 
 
 async def serve(
