@@ -59,8 +59,8 @@ def dialling_line(line, pbx) -> Line:
     return line
 
 
-@pytest.fixture
-def twilio_line(service, twilio_calls) -> Line:
+def make_twilio_line(**extra) -> Line:
+    """The Twilio voice line of the tests (signed with standins.AUTH_TOKEN)."""
     return Line.objects.create(
         name="Zonnestroom",
         kind=Line.Kind.TWILIO,
@@ -68,6 +68,10 @@ def twilio_line(service, twilio_calls) -> Line:
         number="+31201234567",
         account_sid=ACCOUNT_SID,
         auth_token=AUTH_TOKEN,
-        api_base=twilio_calls.base,
-        public_url=PUBLIC_URL,
+        **extra,
     )
+
+
+@pytest.fixture
+def twilio_line(service, twilio_calls) -> Line:
+    return make_twilio_line(api_base=twilio_calls.base, public_url=PUBLIC_URL)

@@ -10,8 +10,9 @@ from twilio.request_validator import RequestValidator
 
 from bereikbaar.channels.voice.models import Call, CallbackRequest, Line
 from bereikbaar.conversations.models import Message
+from tests.channels.voice.conftest import make_twilio_line
+from tests.channels.voice.standins import AUTH_TOKEN
 
-AUTH_TOKEN = "12345678901234567890123456789012"
 URL = "http://testserver/channels/twilio/voice"
 OPEN = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # a Tuesday
 CLOSED = datetime(2026, 12, 25, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # Christmas
@@ -19,14 +20,7 @@ CLOSED = datetime(2026, 12, 25, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # C
 
 @pytest.fixture
 def twilio_line(service) -> Line:
-    return Line.objects.create(
-        name="Zonnestroom",
-        kind=Line.Kind.TWILIO,
-        token="twilio:+31201234567",
-        number="+31201234567",
-        account_sid="AC" + "0" * 32,
-        auth_token=AUTH_TOKEN,
-    )
+    return make_twilio_line()
 
 
 def params(**extra) -> dict[str, str]:

@@ -11,8 +11,9 @@ from twilio.request_validator import RequestValidator
 
 from bereikbaar.channels.voice.models import Call, Line
 from bereikbaar.intake.models import Inbound
+from tests.channels.voice.conftest import make_twilio_line
+from tests.channels.voice.standins import AUTH_TOKEN
 
-AUTH_TOKEN = "12345678901234567890123456789012"
 PUBLIC_URL = "https://klantcontact.example.nl"
 PATH = "/channels/twilio/voice"
 FORM = "application/x-www-form-urlencoded"
@@ -20,15 +21,7 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture
 def line(service) -> Line:
-    return Line.objects.create(
-        name="Zonnestroom",
-        kind=Line.Kind.TWILIO,
-        token="twilio:+31201234567",
-        number="+31201234567",
-        account_sid="AC" + "0" * 32,
-        auth_token=AUTH_TOKEN,
-        public_url=PUBLIC_URL,
-    )
+    return make_twilio_line(public_url=PUBLIC_URL)
 
 
 def call_pairs(status: str = "ringing") -> list[tuple[str, str]]:

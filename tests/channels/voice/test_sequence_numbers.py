@@ -15,8 +15,9 @@ from twilio.request_validator import RequestValidator
 from bereikbaar.channels.voice.models import Call, Line
 from bereikbaar.channels.voice.twilio_events import cti_event
 from bereikbaar.conversations.models import Message
+from tests.channels.voice.conftest import make_twilio_line
+from tests.channels.voice.standins import AUTH_TOKEN
 
-AUTH_TOKEN = "12345678901234567890123456789012"
 URL = "http://testserver/channels/twilio/voice?step=status"
 CALL_SID = "CA" + "7" * 32
 # a second of Twilio's clock, a little before now (a clock off by more than a day is not believed)
@@ -27,14 +28,7 @@ PROGRESS = ["initiated", "ringing", "in-progress", "completed"]
 
 @pytest.fixture
 def twilio_line(service) -> Line:
-    return Line.objects.create(
-        name="Zonnestroom",
-        kind=Line.Kind.TWILIO,
-        token="twilio:+31201234567",
-        number="+31201234567",
-        account_sid="AC" + "0" * 32,
-        auth_token=AUTH_TOKEN,
-    )
+    return make_twilio_line()
 
 
 def callback(status: str, sequence: str, at: datetime = SECOND) -> dict[str, str]:
