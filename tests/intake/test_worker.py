@@ -1,11 +1,14 @@
 import json
+import os
+import socket
+import subprocess
 from datetime import timedelta
 
 from django.utils import timezone
 
 from bereikbaar.conversations.models import Conversation, Message
 from bereikbaar.intake.accept import accept
-from bereikbaar.intake.claim import claim, release_stale
+from bereikbaar.intake.claim import claim, release_orphans, release_stale
 from bereikbaar.intake.models import Inbound
 from bereikbaar.intake.worker import drain, process, requeue
 
@@ -83,6 +86,31 @@ def test_rows_of_a_dead_worker_are_given_back(service):
     assert release_stale() == 1
     drain()
     assert Inbound.objects.get(pk=accepted.id).status == Inbound.Status.PROCESSED
+
+
+def test_rows_of_a_crashed_worker_on_this_host_are_given_back_at_once(service):
+    """kill -9 leaves rows "processing"; a worker starting on the host frees them without
+    waiting five minutes, but never those of a worker that still runs or of another host."""
+    host = socket.gethostname()
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that ran and is gone (reaped)
+    claimants = {
+        "dead": f"{host}:{dead.pid}:1",
+        "alive": f"{host}:{os.getpid()}:1",
+        "elsewhere": f"not-{host}:{dead.pid}:1",
+        "odd": f"{host}:pool-7",
+    }
+    rows = {}
+    for name, worker in claimants.items():
+        payload = api_payload(f"o-{name}", "hallo", email=f"{name}@example.nl")
+        accepted = accept("api", f"o-{name}", payload)
+        assert claim(worker, 1) == [accepted.id]
+        rows[name] = accepted.id
+    assert release_orphans() == 1
+    status = dict(Inbound.objects.values_list("pk", "status"))
+    assert status[rows["dead"]] == Inbound.Status.ACCEPTED
+    assert {status[rows[n]] for n in ("alive", "elsewhere", "odd")} == {Inbound.Status.PROCESSING}
+    assert release_orphans() == 0
 
 
 def test_a_message_seen_before_is_not_filed_twice(service):

@@ -9,6 +9,8 @@ NOT EXISTS (… j.id < i.id), PostgreSQL chose a hash anti-join that compared ev
 a sender with a backlog of 1,000 rows made every claim take tens of milliseconds.
 """
 
+import os
+import socket
 from datetime import timedelta
 
 from django.db import connections, transaction
@@ -74,3 +76,42 @@ def release_stale(older_than: timedelta = STALE_AFTER) -> int:
     return Inbound.objects.filter(status=Inbound.Status.PROCESSING, claimed_at__lt=cutoff).update(
         status=Inbound.Status.ACCEPTED, claimed_by=""
     )
+
+
+def release_orphans() -> int:
+    """Give back at once the rows claimed by a worker of this host whose process is gone.
+
+    A worker's id is host:pid:thread (worker.default_worker_id). After a crash or a `kill -9`,
+    its claimed rows would wait STALE_AFTER before release_stale gives them back; a worker
+    starting on the same host sees that the pid no longer runs and frees them now. A pid
+    taken again by another process looks alive, and then the five minutes apply as before.
+    Filing a row twice stores nothing twice (a message is unique per provider id)."""
+    prefix = f"{socket.gethostname()}:"
+    claimants = (
+        Inbound.objects.filter(status=Inbound.Status.PROCESSING, claimed_by__startswith=prefix)
+        .values_list("claimed_by", flat=True)
+        .distinct()
+    )
+    gone = [claimant for claimant in claimants if not _running(claimant[len(prefix) :])]
+    if not gone:
+        return 0
+    return Inbound.objects.filter(status=Inbound.Status.PROCESSING, claimed_by__in=gone).update(
+        status=Inbound.Status.ACCEPTED, claimed_by=""
+    )
+
+
+def _running(pid_and_thread: str) -> bool:
+    pid = pid_and_thread.split(":", 1)[0]
+    if not pid.isdigit():
+        return True  # not an id this module can judge: leave it to release_stale
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it runs, as another user
+    try:  # a killed child not yet reaped by its parent is a zombie: it files nothing
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bereikbaar.conversations.models import Message
 from bereikbaar.intake import wakeup
-from bereikbaar.intake.claim import claim_rows, release_stale
+from bereikbaar.intake.claim import claim_rows, release_orphans, release_stale
 from bereikbaar.intake.ingest import apply_update, ingest
 from bereikbaar.intake.message import DeliveryUpdate, InboundMessage, SetAside
 from bereikbaar.intake.models import Inbound
@@ -304,6 +304,7 @@ def run_forever(stop: threading.Event, batch: int = 100, poll: float = 0.5) -> N
         try:
             close_old_connections()
             if timezone.now() - last_sweep > timedelta(minutes=1):
+                release_orphans()  # at start too: what a crashed worker held is filed now
                 release_stale()
                 last_sweep = timezone.now()
             if drain(worker_id, batch) == 0:
