@@ -49,3 +49,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from bereikbaar.contacts import provider_admin  # noqa: E402, F401 (evidence of provider deletions)

@@ -178,3 +178,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} #{self.contact_id}"
+
+
+from bereikbaar.contacts.provider_copies import ProviderDeletion  # noqa: E402, F401 (the model lives there)

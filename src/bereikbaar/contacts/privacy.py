@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bereikbaar.contacts import erasure_log
+from bereikbaar.contacts import erasure_log, provider_erasure
 from bereikbaar.contacts.audit import audit
 from bereikbaar.contacts.models import (
     AuditEntry,
@@ -184,7 +184,9 @@ def _held_conversations(people: list[Contact]) -> list[int]:
 
 def _erase_one(contact: Contact) -> dict[str, int]:
     counts: dict[str, int] = {}
-    # Sections first: they may find their rows by the contact's identities.
+    # The providers' copies first, while the rows still name them; deleted later by a task.
+    counts["provider_copies"] = provider_erasure.collect(contact)
+    # Sections next: they may find their rows by the contact's identities.
     for section in _SECTIONS.values():
         for part, n in section.erase(contact).items():
             counts[part] = counts.get(part, 0) + n
