@@ -146,6 +146,28 @@ def cmd_channel_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 ok, 1 degraded, 2 down: the codes monitoring plugins (Nagios, Icinga) read."""
+    import json
+
+    _django()
+    from bereikbaar.intake.health import by_channel, check
+
+    report = check()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(f"intake: {report.status}")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        if report.status != "down":
+            print(f"{'channel':<10} {'last received':<20} {'waiting':>8} {'quarantined':>12}")
+            for row in by_channel():
+                last = row.last_received.strftime("%Y-%m-%d %H:%M:%S") if row.last_received else "-"
+                print(f"{row.channel:<10} {last:<20} {row.waiting:>8} {row.quarantined:>12}")
+    return {"ok": 0, "degraded": 1}.get(report.status, 2)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bereikbaar.settings")
     from django.core.management import execute_from_command_line
@@ -217,6 +239,12 @@ def parser() -> argparse.ArgumentParser:
     listing = channel_sub.add_parser("list", help="the channels set up")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_channel_list)
+
+    health = sub.add_parser(
+        "health", help="is intake storing and filing? exit 0 ok, 1 degraded, 2 down"
+    )
+    health.add_argument("--json", action="store_true")
+    health.set_defaults(func=cmd_health)
 
     manage = sub.add_parser("manage", help="any Django management command (migrate, …)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -9,6 +9,7 @@ from bereikbaar.api import errors, openapi
 from bereikbaar.api.auth import BearerAuth
 from bereikbaar.api.contacts import router as contacts_router
 from bereikbaar.api.conversations import router as conversations_router
+from bereikbaar.api.health import router as health_router
 from bereikbaar.api.identity import router as identity_router
 from bereikbaar.api.inbound import router as inbound_router
 from bereikbaar.helpcenter.api import help_router
@@ -48,3 +49,4 @@ api.add_router("/", contacts_router)
 api.add_router("/", conversations_router)
 api.add_router("/", identity_router)
 api.add_router("/help", help_router)
+api.add_router("/", health_router)
