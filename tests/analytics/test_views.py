@@ -2,6 +2,8 @@ import csv
 import io
 
 from bereikbaar.analytics import figures
+from bereikbaar.routing.models import Team
+from tests.conftest import make_agent
 
 
 def test_it_needs_a_login(client):
@@ -78,3 +80,18 @@ def generated_agent_id(username):
 def test_it_links_from_the_inbox(client, alice):
     client.force_login(alice)
     assert 'href="/analytics/"' in client.get("/").content.decode()
+
+
+def test_a_name_that_looks_like_a_formula_is_text_in_the_csv(client, generated, alice):
+    """CSV injection: a spreadsheet must not run an agent name as a formula; numbers stay."""
+    from bereikbaar.conversations.models import Conversation
+
+    evil = make_agent('=HYPERLINK("http://evil.example","klik")', Team.objects.get(slug="service"))
+    Conversation.objects.filter(pk=Conversation.objects.first().pk).update(assignee=evil)
+    client.force_login(alice)
+    body = client.get("/analytics/csv/agent_load/?days=60").content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    names = [r[0] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil.example","klik")' in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    assert all(cell.lstrip("-").isdigit() for r in rows[1:] for cell in r[1:])

@@ -91,9 +91,24 @@ def figure_csv(request: HttpRequest, key: str) -> HttpResponse:
     if not fig.measured:
         writer.writerow([fig.note])
         return response
-    writer.writerow(fig.columns)
-    writer.writerows(["" if v is None else v for v in row] for row in fig.rows)
+    writer.writerow([_cell(v) for v in fig.columns])
+    writer.writerows([_cell(v) for v in row] for row in fig.rows)
     return response
+
+
+# A spreadsheet runs a cell that starts like a formula (=HYPERLINK(…), +, -, @, or after a
+# tab or carriage return): a team, tag or agent name typed that way would run on the
+# supervisor's machine. Such text gets a leading apostrophe (OWASP, "CSV injection");
+# numbers stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 @login_required
