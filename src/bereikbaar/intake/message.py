@@ -24,6 +24,18 @@ def storable(value: object) -> object:
     return value
 
 
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and invisible
+# spaces (U+200B, U+2060, U+FEFF). In a one-line label they make "factuur<U+202E>fdp.exe"
+# show as "factuurexe.pdf" and let one name pass for another (catalogue D5). Zero-width
+# joiners stay: emoji sequences and Persian script need them.
+_HIDDEN = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF])
+
+
+def plain_label(text: str) -> str:
+    """A name, subject or file name as a person must see it: without the hidden controls."""
+    return text if text.isascii() else text.translate(_HIDDEN)
+
+
 def _encodable(text: str) -> bool:
     if text.isascii():
         return True
@@ -42,6 +54,7 @@ class InboundAttachment:
 
     def __post_init__(self) -> None:
         _make_storable(self)
+        _plain_labels(self, "filename")
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,14 @@ class InboundMessage:
 
     def __post_init__(self) -> None:
         _make_storable(self)
+        _plain_labels(self, "sender_name", "subject")
+
+
+def _plain_labels(item, *names: str) -> None:
+    for name in names:
+        value = getattr(item, name)
+        if (plain := plain_label(value)) != value:
+            object.__setattr__(item, name, plain)
 
 
 def _make_storable(item) -> None:
