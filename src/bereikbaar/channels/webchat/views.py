@@ -1,4 +1,5 @@
-"""HTTP for the widget: the script itself, the full-page chat, attachment upload, demo site."""
+"""HTTP for the widget: the script itself, the full-page chat, attachment upload, the site
+check, demo site."""
 
 from __future__ import annotations
 
@@ -61,13 +62,37 @@ def _refused(code: str, status: int, language: str = "nl") -> HttpResponse:
     return _cors(JsonResponse({"error": code, "message": text}, status=status))
 
 
+@require_GET
+def site_check(request: HttpRequest) -> HttpResponse:
+    """May the page asking run the widget? 200, or 403 `forbidden_origin` with a message.
+
+    A refused site's socket handshake fails before it opens (close 4403 before accept), and a
+    browser hides why from the page: to the widget it looks like a network drop, and it kept
+    knocking every 10 s. After a handshake that never opened, the widget asks here and, on a
+    403, stops and stays out of sight. Informational only: the socket and the upload check
+    the Origin themselves. No Origin (a same-origin fetch, our own /chat/ page) is not a
+    refusal here, so the widget never gives up on a site the socket may let in.
+    """
+    origin = request.headers.get("Origin", "")
+    if origin and not allowed(origin, request.get_host()):
+        response = _refused("forbidden_origin", 403, _language(request))
+    else:
+        response = _cors(JsonResponse({"ok": True}))
+    response["Cache-Control"] = "no-store"  # the admin may change the list at any moment
+    return response
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if request.GET.get("lang") == "en" else "nl"
+
+
 @csrf_exempt
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204))
     if request.method != "POST":
         return _refused("bad_request", 405)
-    language = "en" if request.GET.get("lang") == "en" else "nl"
+    language = _language(request)
     if not allowed(request.headers.get("Origin", ""), request.get_host()):
         return _refused("forbidden_origin", 403, language)
     if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes() + 64 * 1024:

@@ -25,7 +25,8 @@
       attach: "Bijlage toevoegen", log: "Gesprek", suggest: "Misschien helpt dit (je kunt ook gewoon versturen)",
       typing: " typt…", agent: "Medewerker", you: "Jij", queued: "wacht op verbinding", sent: "verstuurd",
       failed: "niet verstuurd", about: "Over jou (niet verplicht)", name: "Naam", email: "E-mail", phone: "Telefoon",
-      renewed: "Je vorige chatsessie was verlopen; we zijn opnieuw begonnen.", uploadFail: "Bijlage niet verstuurd: "
+      renewed: "Je vorige chatsessie was verlopen; we zijn opnieuw begonnen.", uploadFail: "Bijlage niet verstuurd: ",
+      notListed: " staat niet in de lijst van websites van deze chat: voeg de site toe in het beheer (Chatwidget) of in BEREIKBAAR_WEBCHAT_ORIGINS."
     },
     en: {
       title: "Chat with a person", open: "Chat with a person", close: "Close the chat",
@@ -36,7 +37,8 @@
       attach: "Add an attachment", log: "Conversation", suggest: "This might help (you can also just send)",
       typing: " is typing…", agent: "Agent", you: "You", queued: "waiting for connection", sent: "sent",
       failed: "not sent", about: "About you (optional)", name: "Name", email: "Email", phone: "Phone",
-      renewed: "Your previous chat session had expired; we started again.", uploadFail: "Attachment not sent: "
+      renewed: "Your previous chat session had expired; we started again.", uploadFail: "Attachment not sent: ",
+      notListed: " is not on this chat's list of sites: add it in the admin (Chatwidget) or in BEREIKBAAR_WEBCHAT_ORIGINS."
     }
   }[lang];
 
@@ -233,11 +235,13 @@
   document.addEventListener("visibilitychange", markRead);
 
   // --- the connection -------------------------------------------------------------------------
-  var sock = null, ready = false, attempt = 0, paused = false;
+  var sock = null, ready = false, attempt = 0, paused = false, refusedHere = false;
   function connect() {
-    if (paused) return;
+    if (paused || refusedHere) return;
+    var opened = false;
     sock = new WebSocket(origin.replace(/^http/, "ws") + "/ws/chat/");
     sock.onopen = function () {
+      opened = true;
       sock.send(JSON.stringify({ type: "hello", token: load("token", ""), lang: lang, identity: identity }));
     };
     sock.onmessage = function (e) {
@@ -253,9 +257,27 @@
       ready = false; sending = null;
       waitLine.textContent = T.offline;
       if (paused) return;
-      var delay = Math.min(10000, 300 * Math.pow(2, attempt)); attempt += 1;
-      setTimeout(connect, delay);
+      if (opened) retry(); else checkSite();
     };
+  }
+  function retry() {
+    var delay = Math.min(10000, 300 * Math.pow(2, attempt)); attempt += 1;
+    setTimeout(connect, delay);
+  }
+  // A browser hides why a handshake failed: a site missing from the allow-list (close 4403
+  // before accept) looks like a network drop. So after a handshake that never opened, ask the
+  // server; a 403 means this site is refused: stop knocking, leave the page alone and tell its
+  // owner in the console. Anything else (no answer, 200) is a network problem: retry.
+  function checkSite() {
+    fetch(origin + "/chat/site?lang=" + lang, { cache: "no-store", credentials: "omit" })
+      .then(function (r) { return r.status === 403 ? r.json().catch(function () { return {}; }) : null; },
+        function () { return null; })
+      .then(function (no) { if (no) siteRefused(no); else retry(); });
+  }
+  function siteRefused(d) {
+    refusedHere = true; paused = true;
+    launch.remove(); panel.remove();
+    if (window.console) console.warn("bereikbaar chat: " + (d.message || "") + " " + location.origin + T.notListed);
   }
   function welcome(d) {
     save("token", d.token);
@@ -299,7 +321,7 @@
   window.bereikbaarChat = {
     open: openPanel,
     disconnect: function () { paused = true; if (sock) sock.close(); },
-    reconnect: function () { paused = false; attempt = 0; connect(); }
+    reconnect: function () { if (refusedHere) return; paused = false; attempt = 0; connect(); }
   };
   if (fullPage) openPanel();
   connect();
