@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.conversations.models import CHANNELS, Conversation, Message
+from bereikbaar.inbox.search import clean, matching
 from bereikbaar.routing.access import team_ids, visible_conversations
 from bereikbaar.routing.models import Team
 
@@ -26,6 +27,7 @@ class Filters:
     status: str = "active"
     channel: str = ""
     team: int | None = None
+    q: str = ""  # the search box (search.py)
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "Filters":
@@ -38,7 +40,16 @@ class Filters:
             status=status if status in dict(STATUSES) else "active",
             channel=channel if channel in dict(CHANNELS) else "",
             team=int(team) if team.isdigit() else None,
+            q=clean(query.get("q", "")),
         )
+
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        """The other filters, kept by the search form (which sends q itself)."""
+        query = QueryDict(self.as_query(q=""))
+        return [(key, value) for key in query for value in query.getlist(key)]
+
+    def without_search(self) -> str:
+        return self.as_query(q="")
 
     def as_query(self, **changes) -> str:
         """This filter set with some values changed, as a query string (defaults left out)."""
@@ -47,10 +58,11 @@ class Filters:
             "status": self.status,
             "channel": self.channel,
             "team": self.team,
+            "q": self.q,
             **changes,
         }
         query = QueryDict(mutable=True)
-        defaults = {"view": "all", "status": "active", "channel": "", "team": None}
+        defaults = {"view": "all", "status": "active", "channel": "", "team": None, "q": ""}
         for key, value in values.items():
             if value != defaults[key] and value is not None:
                 query[key] = str(value)
@@ -90,6 +102,7 @@ def _conditions(filters: Filters, user: AbstractBaseUser) -> dict[str, Q]:
         "status": _by_status(filters.status),
         "channel": _by_channel(filters.channel),
         "team": _by_team(filters.team),
+        "q": matching(filters.q),
     }
 
 

@@ -182,6 +182,7 @@
     var target = null;
     if (e.key === "r") target = document.getElementById("reply-text");
     else if (e.key === "n") target = document.getElementById("note-text");
+    else if (e.key === "/") target = document.getElementById("inbox-search");
     else if (e.key === "l") { moveInList(0); e.preventDefault(); return; }
     else if (e.key === "j") { moveInList(1); e.preventDefault(); return; }
     else if (e.key === "k") { moveInList(-1); e.preventDefault(); return; }
