@@ -4,7 +4,13 @@ Downloads (WhatsApp and MMS media) are streamed: `spool()` copies the body in 64
 a temporary file and enforces the cap while reading, so a 25 MB attachment never sits in memory
 and a body over the cap is stopped after cap + 1 bytes, whatever its Content-Length claimed.
 Only a complete body within the cap reaches storage (`store()`); anything else is discarded
-with the temporary file, so nothing is ever half stored."""
+with the temporary file, so nothing is ever half stored (a write the disk cut short is removed).
+
+When the store itself fails (a full disk, a broken volume: an OSError) while a message is
+filed, a channel that can find the bytes again later (e-mail: the raw mail intake keeps)
+registers with `store_later()`: the attachment is then filed as pending, the message goes on to
+the agent, and the channel's task stores the file with `store_pending()` (I18). A channel that
+did not register keeps the old rule: the OSError fails the filing, which intake quarantines."""
 
 from collections.abc import Callable
 
@@ -33,7 +39,39 @@ def add_attachment(
     limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES
     if len(content) > limit:
         raise AttachmentTooLarge(f"{filename} is {len(content)} bytes; the limit is {limit}")
-    return _save(message, filename, ContentFile(content), len(content), content_type)
+    try:
+        return _save(message, filename, ContentFile(content), len(content), content_type)
+    except OSError as exc:
+        schedule = _later.get(message.channel)
+        if schedule is None:
+            raise
+        attachment = _pending(message, filename, len(content), content_type, str(exc))
+        schedule(attachment)  # in this transaction: a rolled-back filing schedules nothing
+        return attachment
+
+
+_later: dict[str, Callable[[Attachment], None]] = {}
+
+
+def store_later(channel: str, schedule: Callable[[Attachment], None]) -> None:
+    """Register how `channel` stores a pending attachment later: `schedule(attachment)` runs
+    in the filing's transaction (enqueue a task there); the task finds the bytes again by
+    `attachment.part` and hands them to store_pending()."""
+    _later[channel] = schedule
+
+
+def store_pending(attachment: Attachment, content: bytes) -> bool:
+    """Store the file of a pending attachment; False (and nothing kept) when it is no longer
+    pending, e.g. another run stored it first. An OSError means: still broken, try later."""
+    name = _write(attachment, ContentFile(content))
+    done = Attachment.objects.filter(pk=attachment.pk, state=Attachment.State.PENDING).update(
+        state=Attachment.State.STORED, file=name, size=len(content), error=""
+    )
+    if not done:
+        attachment.file.storage.delete(name)
+        return False
+    attachment.state, attachment.file.name, attachment.error = Attachment.State.STORED, name, ""
+    return True
 
 
 def spool(
@@ -78,5 +116,41 @@ def _save(
     attachment = Attachment(
         message=message, filename=safe_name, content_type=content_type, size=size
     )
-    attachment.file.save(safe_name, content, save=True)
+    attachment.file.name = _write(attachment, content)
+    attachment.save()
     return attachment
+
+
+def _write(attachment: Attachment, content: File) -> str:
+    """Write the file under a free name and return that name; a write that failed part-way (a
+    full disk) is removed, so no truncated file stays behind under a name."""
+    field = attachment.file.field
+    storage = attachment.file.storage
+    name = storage.get_available_name(
+        field.generate_filename(attachment, attachment.filename), max_length=field.max_length
+    )
+    try:
+        return storage.save(name, content, max_length=field.max_length)
+    except OSError:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            pass  # the storage is broken beyond this file; the error below says why
+        raise
+
+
+def _pending(
+    message: Message, filename: str, size: int, content_type: str, error: str
+) -> Attachment:
+    """The row of a file the store refused: its name, type, size and place (`part`, the
+    number of attachments filed before it), no file."""
+    return Attachment.objects.create(
+        message=message,
+        filename=get_valid_filename(filename) or "attachment",
+        content_type=content_type,
+        size=size,
+        state=Attachment.State.PENDING,
+        part=Attachment.objects.filter(message=message).count(),
+        error=error[:300],
+    )

@@ -149,11 +149,26 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
+    """A file of a message. When the store failed while the message was filed (a full disk,
+    I18), the row says so (pending, then stored or failed) and has no file yet: the message's
+    words reach the agent at once, the file follows (conversations/attachments.py)."""
+
+    class State(models.TextChoices):
+        STORED = "stored", _("opgeslagen")
+        PENDING = "pending", _("bijlage wordt nog opgeslagen")
+        FAILED = "failed", _("bijlage kon niet worden opgeslagen")
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=255, default="application/octet-stream")
     size = models.PositiveBigIntegerField()
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.STORED)
+    # Where the channel finds a pending file's bytes again: its place among the message's
+    # attachments as the channel listed them (e-mail: the part in the raw mail intake keeps).
+    part = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return self.filename

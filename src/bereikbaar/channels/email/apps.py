@@ -17,6 +17,11 @@ class EmailChannelConfig(AppConfig):
         registry.register("email", parse, reads_only=True)  # reads, never writes
         senders.register("email", send)
 
+        from bereikbaar.channels.email.pending import schedule
+        from bereikbaar.conversations.attachments import store_later
+
+        store_later("email", schedule)  # a full disk files the mail, its files follow (I18)
+
         from django.db.models.signals import post_save
 
         from bereikbaar.channels.email.acknowledge import on_message_saved

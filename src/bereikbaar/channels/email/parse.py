@@ -232,6 +232,20 @@ def _attachments(items: list[tuple[str, str, bytes]]) -> tuple[list, list[str]]:
     return kept, notes
 
 
+def attachment_at(stored: bytes, part: int) -> InboundAttachment | None:
+    """Attachment number `part` of a stored mail, as parse() listed it, found again in the raw
+    mail: the file the store could not take when the mail was filed (channels/email/pending.py).
+    Only an original.eml can follow the parts; it is the raw mail itself."""
+    _env, raw = envelope.unwrap(stored)
+    _message, body = _read(raw)
+    kept, _notes = _attachments(body.attachments)
+    if part < len(kept):
+        return kept[part]
+    if part == len(kept):
+        return InboundAttachment("original.eml", "message/rfc822", raw)
+    return None
+
+
 def _display_name(message: EmailMessage) -> str:
     try:
         mailbox = message["From"].addresses[0]

@@ -1,5 +1,6 @@
 """The SMTP receiver (aiosmtpd): 250 only once the raw mail is committed, 550 for addresses
-that are not ours, 552 above the size limit, 451 when storing failed (the sender retries).
+that are not ours, 552 above the size limit, 452 4.3.1 when the disk or the database is full
+and 451 when storing failed otherwise (both temporary: the sender keeps the mail and retries).
 
 Two guards aiosmtpd does not have (docs/reliability-map.md C8, F4):
 - a bare CR or LF inside DATA is refused (550), so no sender can smuggle a second message past
@@ -9,8 +10,10 @@ Two guards aiosmtpd does not have (docs/reliability-map.md C8, F4):
 """
 
 import asyncio
+import errno
 import logging
 import socket
+import sqlite3
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
@@ -29,6 +32,28 @@ MAX_CONNECTIONS = 100
 # up; we keep the session, so the sender's next (well-formed) message still gets through.
 BARE_NEWLINE = "550 5.6.0 bare CR or LF not allowed"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections, try again later"
+# RFC 3463 4.3.1 "mail system full"; Postfix answers 452 4.3.1 when its queue disk is full.
+INSUFFICIENT_STORAGE = "452 4.3.1 Insufficient system storage"
+NOT_STORED = "451 4.3.0 Could not store the message; try again later"
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+_FULL_SQLSTATE = "53100"  # PostgreSQL disk_full
+
+
+def storage_full(exc: BaseException | None) -> bool:
+    """True when `exc` (or what caused it) says the disk or the database is full: an OSError
+    ENOSPC/EDQUOT, SQLite's SQLITE_FULL, PostgreSQL's disk_full. Django wraps database errors,
+    keeping the driver's error as the cause, so the chain is followed."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return True
+        if getattr(exc, "sqlstate", None) == _FULL_SQLSTATE:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def has_bare_newline(data: bytes) -> bool:
@@ -68,9 +93,9 @@ class Receiver:
             accepted = await asyncio.to_thread(
                 _store, raw, list(envelope.rcpt_tos), envelope.mail_from or ""
             )
-        except Exception:
+        except Exception as exc:
             log.exception("smtp: could not store a message from %r", envelope.mail_from)
-            return "451 4.3.0 Could not store the message; try again later"
+            return INSUFFICIENT_STORAGE if storage_full(exc) else NOT_STORED
         note = " (duplicate)" if accepted.duplicate else ""
         return f"250 2.0.0 OK: queued as {accepted.id}{note}"
 
