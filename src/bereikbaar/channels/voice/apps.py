@@ -9,10 +9,11 @@ class VoiceChannelConfig(AppConfig):
     verbose_name = "Telefoon"
 
     def ready(self) -> None:
-        from bereikbaar.channels.voice import provider_delete
+        from bereikbaar.channels.voice import erasure, provider_delete
         from bereikbaar.channels.voice.inbound import handle
         from bereikbaar.contacts import provider_erasure
         from bereikbaar.intake import registry
 
         registry.register("phone", handle)
         provider_erasure.register(provider_delete.KIND, provider_delete.DELETER)
+        erasure.register()

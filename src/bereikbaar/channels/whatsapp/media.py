@@ -48,7 +48,7 @@ def backoff(attempt: int) -> timedelta:
 @task(queue_name="default")
 def fetch_media(download_id: int, attempt: int = 0) -> str:
     download = MediaDownload.objects.select_related("account").get(pk=download_id)
-    if download.status == MediaDownload.Status.DONE:
+    if download.status != MediaDownload.Status.PENDING:  # done, or failed (e.g. erased)
         return download.status
     message = Message.objects.filter(channel="whatsapp", provider_id=download.wamid).first()
     try:
