@@ -23,6 +23,7 @@ bench: setup
 	$(BIN)/python bench/email_ingest.py
 	$(BIN)/python bench/whatsapp_ingest.py
 	$(BIN)/python bench/twilio_ingest.py
+	$(BIN)/python bench/inbox_load.py
 	$(BIN)/python bench/cti_latency.py
 	$(BIN)/python bench/widget_latency.py
 

@@ -20,11 +20,9 @@ from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import CHANNELS, CannedResponse, Conversation
 from bereikbaar.delivery.reply import default_channel
 from bereikbaar.delivery.senders import channels_with_sender, refusal
-from bereikbaar.inbox.filters import Filters, facets, filtered
+from bereikbaar.inbox.filters import MAX_SHOWN, PAGE, Filters, facets, filtered
 from bereikbaar.routing.access import visible_conversations
 from bereikbaar.routing.display import attach as attach_routing_badges
-
-LIST_LIMIT = 200
 
 
 def fragment_login_required(view):
@@ -58,12 +56,18 @@ def visible_conversation(request: HttpRequest, pk: int) -> Conversation:
 
 def list_context(request: HttpRequest, current: Conversation | None = None) -> dict:
     filters = Filters.from_query(request.GET)
-    rows = list(filtered(request.user, filters)[:LIST_LIMIT])
+    rows = list(filtered(request.user, filters)[: filters.limit])
     attach_routing_badges(rows)  # emotion, priority reason, SLA due: c.routing_badge
+    counts = facets(request.user, filters)
+    # every facet's chosen option counts the rows all the filters select: the list's total
+    total = next(option["count"] for option in counts["view"] if option["selected"])
+    more = total > len(rows) and filters.limit < MAX_SHOWN
     return {
         "filters": filters,
-        "facets": facets(request.user, filters),
+        "facets": counts,
         "conversations": rows,
+        "total": total,
+        "more_query": filters.as_query(limit=filters.limit + PAGE) if more else "",
         "query": filters.as_query(),
         "current": current,
     }

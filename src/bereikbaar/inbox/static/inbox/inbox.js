@@ -16,10 +16,20 @@
   }
 
   // Several events often arrive together (conversation.updated + message.created): coalesce.
+  // The list is fetched at most once per LIST_GAP ms: a busy team's stream of events made
+  // every open inbox re-fetch it several times a second, and 300 agents' lists were then the
+  // server's main work (bench/inbox_load.py). An event still shows within LIST_GAP + 50 ms.
+  var LIST_GAP = 750;
   var pending = {};
-  function refresh(name) {
+  var last = {};
+  function refresh(name, gap) {
     if (pending[name]) return;
-    pending[name] = setTimeout(function () { pending[name] = null; trigger(name); }, 50);
+    var wait = Math.max(50, (last[name] || 0) + (gap || 0) - Date.now());
+    pending[name] = setTimeout(function () {
+      pending[name] = null;
+      last[name] = Date.now();
+      trigger(name);
+    }, wait);
   }
 
   function setStatus(text, state) {
@@ -38,7 +48,7 @@
       refresh("inbox:refresh-timeline");
     }
     if (event.indexOf("conversation.") === 0 || event === "message.created") {
-      refresh("inbox:refresh-list");
+      refresh("inbox:refresh-list", LIST_GAP);
     }
   }
 
