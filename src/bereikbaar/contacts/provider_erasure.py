@@ -11,6 +11,10 @@ done, gone (the provider had it no longer: a 404 counts as deleted) or failed wi
 An object is recorded once (unique kind + id): erasing again after a backup restore
 (reapply_erasures) finds the rows already there and deletes nothing twice. This floor imports
 no channel: channels register here, as they register senders in delivery.
+
+A failed row stays failed until a superuser asks again (:func:`retry`, the admin's "try
+again", e.g. after fixing the account's credentials): it is pending again with a fresh run of
+tries, and the request is audited on the contact, as part of carrying out its erasure.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from bereikbaar.contacts.models import Contact
+from bereikbaar.contacts.audit import audit
+from bereikbaar.contacts.models import AuditEntry, Contact
 from bereikbaar.contacts.provider_copies import ProviderDeletion
 
 log = logging.getLogger(__name__)
@@ -87,6 +92,31 @@ def collect(contact: Contact) -> int:
         row.save()
         delete_copy.enqueue(row.pk)
     return len(new)
+
+
+def retry(ids: Iterable[int], by=None, ip: str | None = None) -> int:
+    """Set the failed rows among `ids` pending again and enqueue their tasks (in one
+    transaction, so a row is never pending without its task); one audit line per contact,
+    naming the rows and what the provider had answered. Returns how many were retried."""
+    with transaction.atomic():
+        rows = list(
+            ProviderDeletion.objects.select_for_update()
+            .filter(pk__in=list(ids), status=ProviderDeletion.Status.FAILED)
+            .order_by("pk")
+        )
+        per_contact: dict[int, list[dict]] = {}
+        for row in rows:
+            per_contact.setdefault(row.contact_id, []).append(
+                {"id": row.pk, "kind": row.kind, "object_id": row.object_id, "answer": row.answer}
+            )
+        ProviderDeletion.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=ProviderDeletion.Status.PENDING, attempts=0, finished_at=None
+        )
+        for row in rows:
+            delete_copy.enqueue(row.pk)
+        for contact_id, retried in per_contact.items():
+            audit(by, AuditEntry.Action.ERASE, contact_id, {"provider_retry": retried}, ip=ip)
+    return len(rows)
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:

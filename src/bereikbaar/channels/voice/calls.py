@@ -3,6 +3,12 @@
 Runs in the intake worker's transaction (events of one call share an order key, so one worker
 handles them one at a time). The call log is a phone Message filed through intake.ingest, so a
 call lands in the contact's open case on any channel, like every other contact moment.
+
+An erased call (`Call.erased_at`, set by erasure.py) keeps taking its events, so its state,
+times and the agent's presence still end right, but it learns no number from them and its
+call log, blanked with the person, is neither rewritten nor filed again: a late hangup or a
+Twilio status callback does not bring the erased caller back. A *new* call from that number is
+a new record, and files a new contact, as any first contact does.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -127,7 +133,7 @@ def set_notes(call: Call, notes: str) -> Call:
 
 def sync_log(call: Call) -> None:
     """Rewrite the call's log message from the record, and tell the open timelines."""
-    if call.message_id is None:
+    if call.message_id is None or call.erased_at:
         return
     direction = Message.Direction.OUTBOUND if call.direction == "out" else Message.Direction.INBOUND
     Message.objects.filter(pk=call.message_id).update(
@@ -146,6 +152,8 @@ def sync_log(call: Call) -> None:
 
 
 def _file(call: Call) -> None:
+    if call.erased_at:
+        return  # its log was erased with the person: nothing to rewrite, nobody to file
     if call.message_id is None and call.number:
         message = ingest(
             InboundMessage(
@@ -166,12 +174,15 @@ def _file(call: Call) -> None:
 
 
 def _learn_parties(call: Call, event: CtiEvent) -> None:
-    """A call first seen through a hangup learns its numbers from the later newCall."""
+    """A call first seen through a hangup learns its numbers from the later newCall; an
+    erased call learns only its direction (it derives the state), never a number again."""
+    if event.event == "newCall":
+        call.direction = event.direction
+    if call.erased_at:
+        return
     if event.event == "newCall" or not call.caller:
         call.caller = call.caller or event.caller
         call.callee = call.callee or event.callee
-        if event.event == "newCall":
-            call.direction = event.direction
         call.number = call.number or event.number
 
 

@@ -8,7 +8,14 @@ person's numbers in every spelling a PBX may send). The rows stay, blanked: the 
 (analytics/calls.py) count calls by direction, times, outcome and line, and callbacks by their
 times and status; none of those is personal. An open callback request is cancelled: there is
 nobody left to call. What stops the person being filed again is the contacts tombstone; a call
-in progress already blocks the erasure (the conversations section's blocker).
+in progress already blocks the erasure (the conversations section's blocker). A blanked call is
+marked (`Call.erased_at`), so a late event of it (a PBX's hangup, a Twilio status callback)
+still moves its state but never fills its numbers or its call log back in (calls.py).
+
+Intake keeps the raw copy of every phone event (the number as the PBX or Twilio sent it). Those
+rows are keyed by the call (`call:<line>:<call id>`), not by the contact's conversation or
+identity, so intake's own section does not find them: this one blanks the processed ones
+(a row still waiting is left alone, as intake does: blanking it would lose the event).
 
 A call's `facts` are the timestamps and extensions of its events (state.py), the agents' side
 of the call: kept, so the record still derives; any other key is dropped in case a future
@@ -26,9 +33,11 @@ from django.utils import timezone
 from bereikbaar.channels.voice.models import Call, CallbackRequest
 from bereikbaar.contacts.models import Contact
 from bereikbaar.contacts.privacy import Section, register_section
+from bereikbaar.intake.models import Inbound
 
 FACT_KEYS = frozenset({"new", "answer", "hangup", "answerers", "rung", "rejected", "dialled_as"})
 ERASED = "gewist"
+DONE = (Inbound.Status.PROCESSED, Inbound.Status.QUARANTINED)
 
 
 def spellings(contact: Contact) -> list[str]:
@@ -102,11 +111,16 @@ def erase_calls(contact: Contact) -> dict[str, int]:
         set(callbacks)
         | set(CallbackRequest.objects.filter(call__in=calls).values_list("pk", flat=True))
     )
-    for call in Call.objects.filter(pk__in=calls).only("pk", "facts"):
+    now = timezone.now()
+    keys: list[str] = []
+    for call in Call.objects.filter(pk__in=calls).only("pk", "line_id", "call_id", "facts"):
         facts = {k: v for k, v in (call.facts or {}).items() if k in FACT_KEYS}
         Call.objects.filter(pk=call.pk).update(
-            caller="", callee="", number="", notes="", facts=facts
+            caller="", callee="", number="", notes="", facts=facts, erased_at=now
         )
+        for call_id in (call.call_id, facts.get("dialled_as")):
+            if call_id:
+                keys.append(f"call:{call.line_id}:{call_id}")
     rows = CallbackRequest.objects.filter(pk__in=callbacks)
     rows.filter(status=CallbackRequest.Status.OPEN).update(
         status=CallbackRequest.Status.CANCELLED, completed_at=timezone.now()
@@ -114,7 +128,8 @@ def erase_calls(contact: Contact) -> dict[str, int]:
     rows.update(number="", name="", question="", outcome="")
     _admin_log(Call, calls)
     _admin_log(CallbackRequest, callbacks)
-    return {"calls": len(calls), "callback_requests": len(callbacks)}
+    raw = Inbound.objects.filter(order_key__in=keys, status__in=DONE).update(payload=b"", error="")
+    return {"calls": len(calls), "callback_requests": len(callbacks), "raw_payloads": raw}
 
 
 def _admin_log(model, ids: list[int]) -> None:

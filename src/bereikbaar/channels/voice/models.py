@@ -132,6 +132,9 @@ class Call(models.Model):
         related_name="attempt_calls",
         help_text="the callback this outbound call is an attempt at",
     )
+    # Set by erasure (erasure.py): later events of this call still move its state and times,
+    # but never fill its numbers or its (blanked) call log back in (calls.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
