@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 
+from bereikbaar.channels.email.special_parts import DEFAULT_NAMES
+
 MAX_PARTS = 500
 MAX_DEPTH = 40
 _LATIN = {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
@@ -92,7 +94,7 @@ def _walk(part: Message, body: Body, depth: int, counter: list[int]) -> None:
                 body.html += text
         return
     data = content(part)
-    default = "winmail.dat" if ctype == "application/ms-tnef" else _default_name(ctype)
+    default = DEFAULT_NAMES.get(ctype) or _default_name(ctype)
     body.attachments.append((filename or default, ctype, data))
 
 

@@ -13,6 +13,7 @@ from bereikbaar.channels.email import envelope
 from bereikbaar.channels.email.ids import addresses, dedupe_key, ids_in, message_id_of
 from bereikbaar.channels.email.mime import Body, html_to_text, part_text, read_body
 from bereikbaar.channels.email.quotes import forwarded_sender, strip_html_quotes, strip_quotes
+from bereikbaar.channels.email.special_parts import notes_for
 from bereikbaar.intake.message import DeliveryUpdate, InboundAttachment, InboundMessage
 from bereikbaar.intake.registry import UnparseablePayload
 
@@ -56,6 +57,7 @@ def parse(stored: bytes) -> list[InboundMessage | DeliveryUpdate]:
     text = full_text if forwarded else strip_quotes(full_text)
     html = body.html if forwarded or text == full_text.strip() else strip_html_quotes(body.html)
     attachments, notes = _attachments(body.attachments)
+    notes += notes_for(body.attachments)
     keep_original = text != full_text.strip() or body.truncated
     if keep_original and len(raw) <= settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES:
         attachments.append(InboundAttachment("original.eml", "message/rfc822", raw))
