@@ -33,13 +33,15 @@ def _start_workers(stop: threading.Event, intake: bool = True, others: bool = Tr
 def _sweep(stop: threading.Event, every: float = 60.0) -> None:
     """Once a minute: record SLA breaches, offer queued cases (a safety net for events) and
     send the satisfaction survey for conversations resolved since; give back tasks left running
-    by a worker that died; once an hour, apply the inboxes' retention policies."""
+    by a worker that died; enqueue again the store of pending attachments whose task ended
+    (I18); once an hour, apply the inboxes' retention policies."""
     from functools import partial
 
     from django.db import close_old_connections
     from django.utils import timezone
 
     from bereikbaar.analytics.csat import offer_due_surveys
+    from bereikbaar.conversations.attachments import reschedule_stranded
     from bereikbaar.conversations.retention import apply_if_due as retention
     from bereikbaar.delivery.recovery import requeue_stalled
     from bereikbaar.routing.management.commands.routing_sweep import sweep_once
@@ -48,7 +50,7 @@ def _sweep(stop: threading.Event, every: float = 60.0) -> None:
     surveys = partial(offer_due_surveys, since=timezone.now())
     surveys.__name__ = "offer_due_surveys"
     while not stop.wait(every):
-        for job in (sweep_once, surveys, requeue_stalled, retention):
+        for job in (sweep_once, surveys, requeue_stalled, reschedule_stranded, retention):
             try:
                 close_old_connections()
                 job()

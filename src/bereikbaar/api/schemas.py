@@ -109,6 +109,10 @@ class AttachmentOut(Schema):
     filename: str
     content_type: str
     size: int
+    state: Literal["stored", "pending", "failed"] = Field(
+        description="pending: the store failed when the message was filed (a full disk) and "
+        "the file is stored later; failed: it could not be stored after all"
+    )
 
 
 class MessageOut(Schema):

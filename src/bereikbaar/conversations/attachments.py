@@ -7,19 +7,28 @@ Only a complete body within the cap reaches storage (`store()`); anything else i
 with the temporary file, so nothing is ever half stored (a write the disk cut short is removed).
 
 When the store itself fails (a full disk, a broken volume: an OSError) while a message is
-filed, a channel that can find the bytes again later (e-mail: the raw mail intake keeps)
-registers with `store_later()`: the attachment is then filed as pending, the message goes on to
-the agent, and the channel's task stores the file with `store_pending()` (I18). A channel that
-did not register keeps the old rule: the OSError fails the filing, which intake quarantines."""
+filed, a channel that can find the bytes again later (e-mail, chat: the raw payload intake keeps)
+registers its task with `store_later()`: the attachment is then filed as pending, the message
+goes on to the agent, and the channel's task stores the file with `store_pending()` (I18). A
+channel that did not register keeps the old rule: the OSError fails the filing, which intake
+quarantines. A task that died on something other than the disk (a database error, a lost
+worker) would leave its attachment pending for ever: `reschedule_stranded()`, run by the
+minutely sweep, enqueues the task again for every pending attachment no task is waiting for."""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.utils.text import get_valid_filename
+from django_tasks.base import Task
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from bereikbaar.conversations.models import Attachment, Message
+
+log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 
@@ -32,6 +41,10 @@ class IncompleteBody(ValueError):
     """The body ended before its Content-Length: a broken transfer, worth another try."""
 
 
+class SpoolFailed(OSError):
+    """The temporary file could not be written (a full disk): worth another try later."""
+
+
 def add_attachment(
     message: Message, filename: str, content: bytes, content_type: str
 ) -> Attachment:
@@ -42,31 +55,64 @@ def add_attachment(
     try:
         return _save(message, filename, ContentFile(content), len(content), content_type)
     except OSError as exc:
-        schedule = _later.get(message.channel)
-        if schedule is None:
+        task = _later.get(message.channel)
+        if task is None:
             raise
         attachment = _pending(message, filename, len(content), content_type, str(exc))
-        schedule(attachment)  # in this transaction: a rolled-back filing schedules nothing
+        task.enqueue(attachment.pk)  # in this transaction: a rolled-back filing enqueues nothing
         return attachment
 
 
-_later: dict[str, Callable[[Attachment], None]] = {}
+_later: dict[str, Task] = {}
 
 
-def store_later(channel: str, schedule: Callable[[Attachment], None]) -> None:
-    """Register how `channel` stores a pending attachment later: `schedule(attachment)` runs
-    in the filing's transaction (enqueue a task there); the task finds the bytes again by
-    `attachment.part` and hands them to store_pending()."""
-    _later[channel] = schedule
+def store_later(channel: str, task: Task) -> None:
+    """Register the task that stores `channel`'s pending attachments later, called as
+    `task(attachment_id, attempt=0)`: it is enqueued in the filing's transaction, finds the
+    bytes again by `attachment.part` and hands them to store_pending()."""
+    _later[channel] = task
+
+
+def reschedule_stranded() -> int:
+    """Enqueue the channel's task again for each pending attachment that no task is waiting
+    for (its last run ended on a database error, or its worker was lost), counting on from
+    its attempts so far; returns how many. The minutely sweep (server._sweep) runs this."""
+    if not _later:
+        return 0
+    pending = [
+        row
+        for row in Attachment.objects.filter(state=Attachment.State.PENDING)
+        .values_list("pk", "message__channel", "attempts")
+        .order_by("pk")[:1000]
+        if row[1] in _later
+    ]
+    if not pending:
+        return 0
+    waiting = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        task_path__in=[task.module_path for task in _later.values()],
+    ).values_list("args_kwargs", flat=True)
+    queued = {(item.get("args") or [None])[0] for item in waiting}
+    stranded = [(pk, channel, tries) for pk, channel, tries in pending if pk not in queued]
+    for pk, channel, tries in stranded:
+        _later[channel].enqueue(pk, tries)
+    if stranded:
+        log.warning("attachments: %d pending file(s) had no task; enqueued again", len(stranded))
+    return len(stranded)
 
 
 def store_pending(attachment: Attachment, content: bytes) -> bool:
     """Store the file of a pending attachment; False (and nothing kept) when it is no longer
-    pending, e.g. another run stored it first. An OSError means: still broken, try later."""
+    pending, e.g. another run stored it first. An OSError means: still broken, try later; a
+    database error removes the file written, so a later run starts clean."""
     name = _write(attachment, ContentFile(content))
-    done = Attachment.objects.filter(pk=attachment.pk, state=Attachment.State.PENDING).update(
-        state=Attachment.State.STORED, file=name, size=len(content), error=""
-    )
+    try:
+        done = Attachment.objects.filter(pk=attachment.pk, state=Attachment.State.PENDING).update(
+            state=Attachment.State.STORED, file=name, size=len(content), error=""
+        )
+    except BaseException:
+        attachment.file.storage.delete(name)
+        raise
     if not done:
         attachment.file.storage.delete(name)
         return False
@@ -86,22 +132,33 @@ def spool(
     limit = settings.BEREIKBAAR_MAX_ATTACHMENT_BYTES if limit is None else limit
     if expected is not None and expected > limit:
         raise AttachmentTooLarge(f"the media is {expected} bytes; the limit is {limit}")
-    spooled = TemporaryUploadedFile("download", "application/octet-stream", 0, None)
+    try:
+        spooled = TemporaryUploadedFile("download", "application/octet-stream", 0, None)
+    except OSError as exc:
+        raise SpoolFailed(f"the temporary file could not be made: {exc}") from exc
     try:
         size = 0
         while chunk := read(min(CHUNK, limit + 1 - size)):
             size += len(chunk)
             if size > limit:
                 raise AttachmentTooLarge(f"the media is over the limit of {limit} bytes")
-            spooled.write(chunk)
+            _to_disk(spooled.write, chunk)
         if expected is not None and size != expected:
             raise IncompleteBody(f"the transfer broke off after {size} of {expected} bytes")
+        _to_disk(spooled.flush)  # a full disk often shows only when the buffer is written
     except BaseException:
         spooled.close()
         raise
     spooled.size = size
     spooled.seek(0)
     return spooled
+
+
+def _to_disk(write: Callable, *args) -> None:
+    try:
+        write(*args)
+    except OSError as exc:
+        raise SpoolFailed(f"the temporary file could not be written: {exc}") from exc
 
 
 def store(message: Message, filename: str, spooled: File, content_type: str) -> Attachment:

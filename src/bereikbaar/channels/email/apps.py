@@ -17,10 +17,10 @@ class EmailChannelConfig(AppConfig):
         registry.register("email", parse, reads_only=True)  # reads, never writes
         senders.register("email", send)
 
-        from bereikbaar.channels.email.pending import schedule
+        from bereikbaar.channels.email.pending import store_attachment
         from bereikbaar.conversations.attachments import store_later
 
-        store_later("email", schedule)  # a full disk files the mail, its files follow (I18)
+        store_later("email", store_attachment)  # a full disk files the mail, its files follow (I18)
 
         from django.db.models.signals import post_save
 

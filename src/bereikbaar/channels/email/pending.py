@@ -6,13 +6,16 @@ task stores it later. It holds no bytes of its own: intake keeps every raw mail 
 row (blanked only on erasure or when retention deletes the case), so the task finds the part
 again there by its place. Retried with back-off while the store still fails; after
 MAX_ATTEMPTS, or when the raw mail is gone or no longer holds that file, the attachment is
-marked failed, visibly. Every change is pushed to the open inbox (MESSAGE_UPDATED).
+marked failed, visibly. A database error is retried the same way; when even recording the
+retry fails (the database is down), the minutely sweep enqueues the task again
+(conversations.attachments.reschedule_stranded). Every change is pushed to the open inbox
+(MESSAGE_UPDATED).
 """
 
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_tasks import task
@@ -38,13 +41,9 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2**attempt, 3600))
 
 
-def schedule(attachment: Attachment) -> None:
-    """Registered with conversations.attachments.store_later("email", …) by the app."""
-    store_attachment.enqueue(attachment.pk)
-
-
 @task(queue_name="default")
 def store_attachment(attachment_id: int, attempt: int = 0) -> str:
+    """Registered with conversations.attachments.store_later("email", …) by the app."""
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None or attachment.state != Attachment.State.PENDING:
         return attachment.state if attachment else "gone"
@@ -53,7 +52,7 @@ def store_attachment(attachment_id: int, attempt: int = 0) -> str:
         stored = store_pending(attachment, content)
     except Gone as exc:
         return _failed(attachment, str(exc), attempt, retry=False)
-    except OSError as exc:
+    except (OSError, DatabaseError) as exc:
         return _failed(attachment, str(exc) or type(exc).__name__, attempt, retry=True)
     if stored:
         _announce(attachment.message)

@@ -7,7 +7,12 @@ followed here by hand, because a redirect is an address someone else chose: at m
 them, over http(s) only, to Twilio's hosts or the configured API base, never to an address
 inside our network (unless it is the configured base: a local stand-in), and the credentials go
 only to the origin of the URL Twilio gave us. A refused redirect fails the download visibly;
-the message itself is filed already."""
+the message itself is filed already.
+
+A full disk (the temporary file or the store fails with an OSError) is retried with the same
+back-off and fails visibly after MAX_ATTEMPTS (I18). The file is stored only while its download
+is still pending (one failed meanwhile, in the admin or by an erasure, stays failed and the file
+is discarded), and the open inbox is told when it lands (MESSAGE_UPDATED)."""
 
 import ipaddress
 import logging
@@ -27,10 +32,14 @@ from bereikbaar.channels.sms.models import Account, MediaDownload
 from bereikbaar.conversations.attachments import (
     AttachmentTooLarge,
     IncompleteBody,
+    SpoolFailed,
     spool,
     store,
 )
 from bereikbaar.conversations.models import Message
+from bereikbaar.realtime import events
+from bereikbaar.realtime.publish import publish
+from bereikbaar.routing.access import groups_for
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +63,48 @@ class Rejected(Exception):
 @task(queue_name="default")
 def fetch_media(download_id: int, attempt: int = 0) -> str:
     download = MediaDownload.objects.select_related("account").get(pk=download_id)
-    if download.status == MediaDownload.Status.DONE:
+    if download.status != MediaDownload.Status.PENDING:  # done, or failed (e.g. erased)
         return download.status
     message = Message.objects.filter(channel="sms", provider_id=download.message_sid).first()
     try:
         if message is None:
             raise Retry("the message is not filed yet")
         spooled, content_type = fetch(download)
-        with spooled, transaction.atomic():
-            name = f"mms-{download.pk}.{EXTENSIONS.get(content_type, 'bin')}"
-            attachment = store(message, name, spooled, content_type)
-            download.status = MediaDownload.Status.DONE
-            download.attachment = attachment
-            download.error = ""
-            download.attempts = attempt + 1
-            download.save(update_fields=["status", "attachment", "error", "attempts"])
-        return download.status
+        with spooled:
+            return _store(download, message, spooled, content_type, attempt)
     except (Retry, IncompleteBody) as exc:
         return _failed(download, str(exc), attempt, retry=True)
     except (Rejected, AttachmentTooLarge) as exc:
         return _failed(download, str(exc), attempt, retry=False)
+    except OSError as exc:  # a full disk: the temporary file or the store
+        return _failed(download, f"the file could not be stored (disk): {exc}", attempt, retry=True)
+
+
+def _store(
+    download: MediaDownload,
+    message: Message,
+    spooled: TemporaryUploadedFile,
+    content_type: str,
+    attempt: int,
+) -> str:
+    """Store the file and mark the download done, in one transaction, if it is still pending;
+    otherwise (erased, or another run was first) remove the file again and keep nothing."""
+    name = f"mms-{download.pk}.{EXTENSIONS.get(content_type, 'bin')}"
+    with transaction.atomic():
+        attachment = store(message, name, spooled, content_type)
+        done = MediaDownload.objects.filter(
+            pk=download.pk, status=MediaDownload.Status.PENDING
+        ).update(
+            status=MediaDownload.Status.DONE, attachment=attachment, error="", attempts=attempt + 1
+        )
+        if done:
+            _announce(message)
+        else:
+            transaction.set_rollback(True)
+    if not done:
+        attachment.file.storage.delete(attachment.file.name)
+    download.refresh_from_db(fields=["status", "attachment", "error", "attempts"])
+    return download.status
 
 
 def fetch(download: MediaDownload) -> tuple[TemporaryUploadedFile, str]:
@@ -109,6 +140,8 @@ def fetch(download: MediaDownload) -> tuple[TemporaryUploadedFile, str]:
                 return spooled, content_type.split(";")[0].strip() or "application/octet-stream"
     except urllib3.exceptions.DecodeError as exc:
         raise Rejected(f"the media could not be decoded: {exc}") from None
+    except SpoolFailed:
+        raise  # our disk, not Twilio: fetch_media retries it as such
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise Retry(f"Twilio is unreachable: {exc}") from None
     raise Rejected(f"stopped after {MAX_HOPS} redirects")
@@ -155,15 +188,35 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def _failed(download: MediaDownload, error: str, attempt: int, *, retry: bool) -> str:
+    """Record the failed attempt and enqueue the next, only while the download is pending (a
+    "failed" set meanwhile is never turned back into a retry)."""
     retry = retry and attempt + 1 < MAX_ATTEMPTS
+    fields = {"error": error[:500], "attempts": attempt + 1}
+    if not retry:
+        fields["status"] = MediaDownload.Status.FAILED
     with transaction.atomic():
-        download.error = error[:500]
-        download.attempts = attempt + 1
-        if retry:
+        changed = MediaDownload.objects.filter(
+            pk=download.pk, status=MediaDownload.Status.PENDING
+        ).update(**fields)
+        if changed and retry:
             delay = timedelta(seconds=min(10 * 3**attempt, 3600))
             fetch_media.using(run_after=timezone.now() + delay).enqueue(download.pk, attempt + 1)
-        else:
-            download.status = MediaDownload.Status.FAILED
-        download.save(update_fields=["status", "error", "attempts"])
+        elif changed:  # failed for good: the open inbox shows it now
+            message = Message.objects.filter(channel="sms", provider_id=download.message_sid)
+            if found := message.first():
+                _announce(found)
     log.warning("sms media %s failed (attempt %d, retry=%s): %s", download, attempt, retry, error)
+    download.refresh_from_db(fields=["status", "error", "attempts"])
     return download.status
+
+
+def _announce(message: Message) -> None:
+    publish(
+        events.MESSAGE_UPDATED,
+        {
+            "conversation_id": message.conversation_id,
+            "message_id": message.pk,
+            "delivery_status": message.delivery_status,
+        },
+        groups_for(message.conversation),
+    )

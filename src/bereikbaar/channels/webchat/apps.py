@@ -17,3 +17,8 @@ class WebchatChannelConfig(AppConfig):
 
         registry.register("webchat", handle)
         senders.register("webchat", send, precheck=precheck)
+
+        from bereikbaar.channels.webchat.pending import store_attachment
+        from bereikbaar.conversations.attachments import store_later
+
+        store_later("webchat", store_attachment)  # a full disk files the message (I18)

@@ -3,8 +3,11 @@ check, demo site."""
 
 from __future__ import annotations
 
+import errno
+import logging
 from pathlib import Path
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -17,6 +20,8 @@ from bereikbaar.channels.webchat.payload import Refused
 from bereikbaar.channels.webchat.tokens import BadToken, visitor_for
 from bereikbaar.channels.webchat.upload import max_bytes, take_upload
 
+log = logging.getLogger(__name__)
+
 WIDGET = Path(__file__).parent / "static" / "webchat" / "widget.js"
 UPLOAD_MESSAGES = {
     "too_large": _("Dit bestand is te groot."),
@@ -25,7 +30,10 @@ UPLOAD_MESSAGES = {
     "bad_request": _("Dit bestand kon niet worden verwerkt."),
     "bad_token": _("Je chatsessie is verlopen. Laad de pagina opnieuw."),
     "forbidden_origin": _("Deze chat hoort bij een andere website."),
+    "not_stored": _("Het kon nu niet worden opgeslagen; probeer het later opnieuw."),
 }
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+RETRY_AFTER_SECONDS = 60
 
 
 @require_GET
@@ -101,6 +109,16 @@ def upload(request: HttpRequest) -> HttpResponse:
         visitor = visitor_for(request.headers.get("X-Visitor-Token", ""))
     except BadToken:
         return _refused("bad_token", 401, language)
+    try:
+        return _take(request, visitor, language)
+    except OSError as exc:  # a large upload is spooled to a temporary file: the disk is full
+        status = 507 if exc.errno in FULL_ERRNOS else 503
+        return _not_stored(status, language, f"the upload's temporary file: {exc}")
+    except (OperationalError, InterfaceError) as exc:  # the database is full or unreachable
+        return _not_stored(503, language, f"the database: {exc}")
+
+
+def _take(request: HttpRequest, visitor: str, language: str) -> HttpResponse:
     item = request.FILES.get("file")
     if item is None:
         return _refused("bad_request", 400, language)
@@ -114,3 +132,12 @@ def upload(request: HttpRequest) -> HttpResponse:
         code = exc.code if exc.code in UPLOAD_MESSAGES else "bad_request"
         return _refused(code, 413 if code == "too_large" else 400, language)
     return _cors(JsonResponse({"ok": True, "duplicate": accepted.duplicate}, status=202))
+
+
+def _not_stored(status: int, language: str, why: str) -> HttpResponse:
+    """Nothing was accepted, so nothing is lost: the widget shows that the file was not sent
+    and may be sent again later; the visitor's typed messages go by the socket, unaffected."""
+    log.warning("chat upload not accepted (%s): %s", status, why)
+    response = _refused("not_stored", status, language)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

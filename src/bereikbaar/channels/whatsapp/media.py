@@ -1,7 +1,12 @@
 """Media of inbound WhatsApp messages, fetched by a task: media id → URL → bytes with the
 token, streamed to a temporary file within the size limit (graph.download), type-checked on
 their first bytes and stored as an attachment; retried with back-off when the Graph API has
-trouble, marked failed (visible) when the media itself is wrong."""
+trouble, marked failed (visible) when the media itself is wrong.
+
+A full disk (an OSError from the temporary file or from the store) is trouble of ours, not of
+the media: retried with the same back-off, failed visibly after MAX_ATTEMPTS (I18). The file is
+stored only while its download is still pending: an erasure that failed it meanwhile wins, and
+the fetched file is discarded. The open inbox is told when the file lands (MESSAGE_UPDATED)."""
 
 import logging
 from datetime import timedelta
@@ -59,15 +64,43 @@ def fetch_media(download_id: int, attempt: int = 0) -> str:
         return _failed(download, str(exc), attempt, retry=exc.transient)
     except MediaRejected as exc:
         return _failed(download, str(exc), attempt, retry=False)
-    with spooled, transaction.atomic():
+    except OSError as exc:  # the temporary file, read back (its writes fail as GraphError)
+        return _failed(download, _disk(exc), attempt, retry=True)
+    with spooled:
+        try:
+            return _store(download, message, spooled, mime, attempt)
+        except OSError as exc:
+            return _failed(download, _disk(exc), attempt, retry=True)
+
+
+def _store(
+    download: MediaDownload,
+    message: Message,
+    spooled: TemporaryUploadedFile,
+    mime: str,
+    attempt: int,
+) -> str:
+    """Store the file and mark the download done, in one transaction, if it is still pending;
+    otherwise (erased, or another run was first) remove the file again and keep nothing."""
+    with transaction.atomic():
         attachment = store(message, filename_for(download, mime), spooled, mime)
-        download.status = MediaDownload.Status.DONE
-        download.attachment = attachment
-        download.error = ""
-        download.attempts = attempt + 1
-        download.save(update_fields=["status", "attachment", "error", "attempts"])
-        _announce(message)
+        done = MediaDownload.objects.filter(
+            pk=download.pk, status=MediaDownload.Status.PENDING
+        ).update(
+            status=MediaDownload.Status.DONE, attachment=attachment, error="", attempts=attempt + 1
+        )
+        if done:
+            _announce(message)
+        else:
+            transaction.set_rollback(True)
+    if not done:
+        attachment.file.storage.delete(attachment.file.name)
+    download.refresh_from_db(fields=["status", "attachment", "error", "attempts"])
     return download.status
+
+
+def _disk(exc: OSError) -> str:
+    return f"the file could not be stored (disk): {exc}"
 
 
 def fetch(download: MediaDownload) -> tuple[TemporaryUploadedFile, str]:
@@ -100,20 +133,28 @@ def filename_for(download: MediaDownload, mime: str) -> str:
 
 
 def _failed(download: MediaDownload, error: str, attempt: int, *, retry: bool) -> str:
+    """Record the failed attempt and enqueue the next, only while the download is pending (an
+    erasure's "failed" is never turned back into a retry)."""
     retry = retry and attempt + 1 < MAX_ATTEMPTS
+    fields = {"error": error[:500], "attempts": attempt + 1}
+    if not retry:
+        fields["status"] = MediaDownload.Status.FAILED
     with transaction.atomic():
-        download.error = error[:500]
-        download.attempts = attempt + 1
-        if retry:
+        changed = MediaDownload.objects.filter(
+            pk=download.pk, status=MediaDownload.Status.PENDING
+        ).update(**fields)
+        if changed and retry:
             fetch_media.using(run_after=timezone.now() + backoff(attempt)).enqueue(
                 download.pk, attempt + 1
             )
-        else:
-            download.status = MediaDownload.Status.FAILED
-        download.save(update_fields=["status", "error", "attempts"])
+        elif changed:  # failed for good: the open inbox shows it now
+            message = Message.objects.filter(channel="whatsapp", provider_id=download.wamid)
+            if found := message.first():
+                _announce(found)
     log.warning(
         "whatsapp media %s failed (attempt %d, retry=%s): %s", download, attempt, retry, error
     )
+    download.refresh_from_db(fields=["status", "error", "attempts"])
     return download.status
 
 

@@ -25,7 +25,7 @@
       attach: "Bijlage toevoegen", log: "Gesprek", suggest: "Misschien helpt dit (je kunt ook gewoon versturen)",
       typing: " typt…", agent: "Medewerker", you: "Jij", queued: "wacht op verbinding", sent: "verstuurd",
       failed: "niet verstuurd", about: "Over jou (niet verplicht)", name: "Naam", email: "E-mail", phone: "Telefoon",
-      renewed: "Je vorige chatsessie was verlopen; we zijn opnieuw begonnen.", uploadFail: "Bijlage niet verstuurd: ",
+      renewed: "Je vorige chatsessie was verlopen; we zijn opnieuw begonnen.", uploadFail: "Bijlage niet verstuurd: ", uploadLater: "probeer het later opnieuw.",
       notListed: " staat niet in de lijst van websites van deze chat: voeg de site toe in het beheer (Chatwidget) of in BEREIKBAAR_WEBCHAT_ORIGINS."
     },
     en: {
@@ -37,7 +37,7 @@
       attach: "Add an attachment", log: "Conversation", suggest: "This might help (you can also just send)",
       typing: " is typing…", agent: "Agent", you: "You", queued: "waiting for connection", sent: "sent",
       failed: "not sent", about: "About you (optional)", name: "Name", email: "Email", phone: "Phone",
-      renewed: "Your previous chat session had expired; we started again.", uploadFail: "Attachment not sent: ",
+      renewed: "Your previous chat session had expired; we started again.", uploadFail: "Attachment not sent: ", uploadLater: "please try again later.",
       notListed: " is not on this chat's list of sites: add it in the admin (Chatwidget) or in BEREIKBAAR_WEBCHAT_ORIGINS."
     }
   }[lang];
@@ -198,9 +198,11 @@
     var data = new FormData();
     data.append("file", f); data.append("client_id", newId()); data.append("lang", lang);
     fetch(origin + "/chat/upload?lang=" + lang, { method: "POST", body: data, headers: { "X-Visitor-Token": load("token", "") } })
-      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.message || r.status); }); })
+      // our refusals carry a message to show; anything else (a proxy's page, no network) is
+      // a "later" for the visitor, never a parser's error text
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { if (!r.ok) throw new Error(j.message || T.uploadLater); }); })
       .then(function () { show({ id: newId(), direction: "inbound", text: "📎 " + f.name, state: T.sent }); file.value = ""; })
-      .catch(function (err) { note.textContent = T.uploadFail + err.message; });
+      .catch(function (err) { note.textContent = T.uploadFail + (err instanceof TypeError ? T.uploadLater : err.message); });
   }
 
   // --- typing, receipts, suggestions ----------------------------------------------------------
