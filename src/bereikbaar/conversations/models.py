@@ -170,6 +170,17 @@ class Attachment(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
 
+    class Meta:
+        indexes = [
+            # the minute sweep (attachments.reschedule_stranded) reads only the pending few:
+            # without it, a scan of every attachment (14 ms at 200,000) each minute
+            models.Index(
+                fields=["id"],
+                condition=models.Q(state="pending"),
+                name="attachment_pending",
+            )
+        ]
+
     def __str__(self) -> str:
         return self.filename
 
