@@ -245,37 +245,38 @@ def table(r: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10_000)
-    parser.add_argument("--agents", type=int, default=300)
+    parser.add_argument("--agents", type=int, nargs="+", default=[50, 100, 300])
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
+    flags = "" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:])
+    for agents in args.agents:
+        report(args.conversations, agents, args.seconds, flags)
+    return 0
+
+
+def report(conversations: int, agents: int, seconds: float, flags: str) -> None:
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    print(
-        f"Agent inbox: {args.agents} agents on {args.conversations:,} conversations "
-        f"for {args.seconds:g} s",
-        flush=True,
-    )
-    figures = measure(args.conversations, args.agents, args.seconds)
+    print(f"Agent inbox: {agents} agents on {conversations:,} conversations for {seconds:g} s")
+    figures = measure(conversations, agents, seconds)
     text = table(figures)
     print(text)
-    rate = figures["requests"] / args.seconds
-    flags = "" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:])
+    rate = figures["requests"] / seconds
     write_section(
-        f"## Agent inbox under {args.agents} agents\n\n"
+        f"## Agent inbox under {agents} agents\n\n"
         f"- **Date:** {started}; **command:** `make bench` "
         f"(`.venv/bin/python bench/inbox_load.py{flags}`)\n"
         f"- **Machine:** {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; other processes used {fmt(figures['others_pct'])} % "
         "of the CPUs during the run\n"
         f"- One `bereikbaar serve` (SQLite, {figures['db_mb']:.0f} MB: the demo organisation "
-        f"grown to {args.conversations:,} conversations). {args.agents} agents, each logged in "
+        f"grown to {conversations:,} conversations). {agents} agents, each logged in "
         "as one of the 8 demo agents (so they see their teams' cases), go back to the list "
         "every 60 s (half with a filter), have it re-fetched live every 10 s, open a "
         "conversation every 30 s and search every 120 s (a surname, an address, a phone "
         f"number as 06…, a case number or a word): {rate:.0f} requests/s in an open loop for "
-        f"{args.seconds:g} s. Server CPU {fmt(figures['server_cpu_pct'])} % of one core. "
+        f"{seconds:g} s. Server CPU {fmt(figures['server_cpu_pct'])} % of one core. "
         "Target (reliability.md K5): list p95 ≤ 300 ms, search p95 ≤ 1 s.\n\n" + text + "\n"
     )
-    return 0
 
 
 if __name__ == "__main__":
