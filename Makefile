@@ -15,6 +15,7 @@ test: setup system-deps
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/http_floor.py
 	$(BIN)/python bench/signals_eval.py
 	$(BIN)/python bench/similar_eval.py
 	$(BIN)/python bench/search_eval.py
