@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bereikbaar.conversations.models import Conversation
-from bereikbaar.inbox.search import matching
+from bereikbaar.conversations.search import matching
 
 
 @pytest.fixture

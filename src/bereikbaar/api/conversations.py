@@ -28,6 +28,7 @@ from bereikbaar.api.schemas import (
 )
 from bereikbaar.conversations import access_log
 from bereikbaar.conversations.models import Conversation, Message
+from bereikbaar.conversations.search import matching
 from bereikbaar.delivery import reply as delivery
 from bereikbaar.routing import casework
 from bereikbaar.routing.access import visible_conversations
@@ -89,13 +90,18 @@ def list_conversations(
     team: Query[str | None] = None,
     assignee: Query[str | None] = None,
     channel: Query[ChannelName | None] = None,
+    q: Query[str | None] = None,
 ):
     """The conversations you may see, most recent activity first.
 
     Filters: `status`; `team` (id or slug); `assignee` = `me`, `none` or a user id; `channel`
-    (conversations with at least one message on that channel — one case spans channels).
+    (conversations with at least one message on that channel — one case spans channels); `q`
+    searches as the inbox does: `#1234`, an e-mail address or part of one, a phone number in
+    any spelling, or words (all of them) in the name, identities, subject or messages.
     """
     conversations = visible(request)
+    if q:
+        conversations = conversations.filter(matching(q.replace("\x00", "")))
     if status:
         conversations = conversations.filter(status=status)
     if team:

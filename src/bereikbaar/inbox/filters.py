@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from bereikbaar.conversations.models import CHANNELS, Conversation, Message
-from bereikbaar.inbox.search import clean, matching
+from bereikbaar.conversations.search import clean, matching
 from bereikbaar.routing.access import team_ids, visible_conversations
 from bereikbaar.routing.models import Team
 

@@ -1,11 +1,11 @@
-"""The inbox search box: one field for whatever an agent has at hand.
+"""The search box of the inbox and `q` of the API: one field for whatever an agent has at hand.
 
 A case number ("#1234"), an e-mail address, a phone number in any spelling (06-12345678,
 +31 6 1234 5678 and 0031612345678 find the same person, as identities are stored), or words:
 then a conversation matches when every word is in the contact's name, one of their
 identities, the subject or any message of the case (notes included: agents search for agents).
-It only ever narrows `visible_conversations(user)` (see filters.py), so it finds nothing of
-another team.
+Callers narrow `visible_conversations(user)` with it (inbox/filters.py, api/conversations.py),
+so it finds nothing of another team.
 """
 
 import re
