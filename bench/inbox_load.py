@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -28,9 +27,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from cpu import Meter
 from load import percentile
-from ours import _cli, free_port, fresh_env, read_sqlite, wait_for_port
+from ours import _cli, fresh_env, read_sqlite, serve_metered
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -182,29 +180,10 @@ def measure(conversations: int, agents: int, seconds: float) -> dict:
     sessions = json.loads(_cli(env, "manage", "shell", "-c", SESSIONS % AGENTS).splitlines()[-1])
     db_path = data_dir / "bereikbaar.sqlite3"
     events = schedule(agents, seconds, sessions, search_terms(db_path))
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, proc)
-        meter = Meter(proc.pid)
-        meter.start()
+    with serve_metered(env, data_dir) as (port, meter):
         print(f"  {agents} agents: {len(events)} requests over {seconds:.0f} s …", flush=True)
         answers = send_all(port, events)
         share = meter.stop()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
     return {
         "answers": answers,
         "requests": len(events),

@@ -91,6 +91,32 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> N
     raise RuntimeError(f"server did not listen on {port} within {timeout:.0f} s")
 
 
+@contextmanager
+def serve_metered(env: dict, data_dir: Path):
+    """`bereikbaar serve` (one process, its log in the data dir) on a free port: yields (port,
+    the started CPU meter of its process tree); stopped, killed if need be, when the block ends."""
+    port = free_port()
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, proc)
+            meter = Meter(proc.pid)
+            meter.start()
+            yield port, meter
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def _cli(env: dict, *args: str) -> str:
     out = subprocess.run(
         [sys.executable, "-m", "bereikbaar.cli", *args],

@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -34,9 +33,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import dutch
-from cpu import Meter
 from load import percentile
-from ours import SETUP, _cli, _ts, free_port, fresh_env, read_sqlite, wait_for_port
+from ours import SETUP, _cli, _ts, fresh_env, read_sqlite, serve_metered
 from results import write_section
 from twilio.request_validator import RequestValidator
 
@@ -194,18 +192,7 @@ def measure(seconds: float, sms_rate: float, call_rate: float) -> dict:
     _cli(env, "channel", "add", "twilio", *common, "--api-base", "http://127.0.0.1:9")
     _cli(env, "channel", "add", "twilio-voice", *common, "--name", "Bench", "--team", "")
     events = schedule(seconds, sms_rate, call_rate)
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, proc)
-        meter = Meter(proc.pid)
-        meter.start()
+    with serve_metered(env, data_dir) as (port, meter):
         print(f"  sending {len(events)} requests over {seconds:.0f} s …", flush=True)
         answers = send_all(port, events)
         expected_sms = int(seconds * sms_rate)
@@ -213,14 +200,6 @@ def measure(seconds: float, sms_rate: float, call_rate: float) -> dict:
             data_dir / "bereikbaar.sqlite3", expected_sms, int(seconds * call_rate), 120.0
         )
         share = meter.stop()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
     figures.update(answers=answers, server_cpu_pct=share.server / seconds * 100)
     figures["others_pct"] = share.others_pct
     return figures

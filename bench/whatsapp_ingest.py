@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -27,9 +26,8 @@ import zlib
 from pathlib import Path
 
 import dutch
-from cpu import Meter
 from load import Result, percentile
-from ours import SETUP, _cli, _ts, free_port, fresh_env, read_sqlite, wait_for_port
+from ours import SETUP, _cli, _ts, fresh_env, read_sqlite, serve_metered
 from results import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -116,18 +114,7 @@ def measure(n: int, concurrency: int, wait_timeout: float = 300.0) -> dict:
     )
     bodies, unique = workload(n, f"c{concurrency}")
     signed = [(body, sign(body)) for body in bodies]
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bereikbaar.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, proc)
-        meter = Meter(proc.pid)
-        meter.start()
+    with serve_metered(env, data_dir) as (port, meter):
         print(
             f"  c={concurrency}: POSTing {len(bodies)} webhooks ({n} messages, "
             f"{len(bodies) - unique} replays) …",
@@ -136,14 +123,6 @@ def measure(n: int, concurrency: int, wait_timeout: float = 300.0) -> dict:
         result = run_signed(port, signed, concurrency)
         figures = wait_processed(data_dir / "bereikbaar.sqlite3", unique, wait_timeout)
         share = meter.stop()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(data_dir, ignore_errors=True)
     figures.update(
